@@ -1,0 +1,253 @@
+package dev.shoal.core.store;
+
+import com.google.protobuf.ByteString;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestAlgorithm;
+import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.digest.Hashing;
+import dev.shoal.proto.index.v1.BlobRecord;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A blob being downloaded piece by piece, possibly from several peers at once, into {@code
+ * partial/<hex>}.
+ *
+ * <p>A piece is checked against the piece table (when one is known), written at its offset and
+ * forced to disk before its bit is set in the index, so after a crash every bit the index claims
+ * stands for bytes on disk. {@link #complete()} hashes the whole file against the blob's digest
+ * before the blob becomes visible as complete.
+ */
+public final class PartialBlob {
+  private static final int HASH_BUFFER = 1 << 20;
+
+  private final ContentStore store;
+  private final PartialBlobs owner;
+  private final Digest digest;
+  private final long size;
+  private final int pieceSize;
+  private final String mediaType;
+  private final Path file;
+  private final FileChannel channel;
+  private final PieceBitmap held;
+  private volatile List<byte[]> pieceHashes;
+
+  PartialBlob(ContentStore store, PartialBlobs owner, Digest digest, BlobRecord r, Path file)
+      throws IOException {
+    this.store = store;
+    this.owner = owner;
+    this.digest = digest;
+    this.size = r.getSize();
+    this.pieceSize = r.getPieceSize();
+    this.mediaType = r.getMediaType();
+    this.file = file;
+    this.held = PieceBitmap.of(r.getPieceBitmap(), Records.pieceCount(r));
+    this.pieceHashes = r.getPieceHashesList().stream().map(ByteString::toByteArray).toList();
+    this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  static void createFile(Path file, long size) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size);
+    }
+    BlobPaths.syncDirectory(file.getParent());
+  }
+
+  public Digest digest() {
+    return digest;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  public int pieceSize() {
+    return pieceSize;
+  }
+
+  public int pieceCount() {
+    return held.count();
+  }
+
+  public long offsetOf(int piece) {
+    checkIndex(piece);
+    return (long) piece * pieceSize;
+  }
+
+  public int lengthOf(int piece) {
+    checkIndex(piece);
+    return (int) Math.min(pieceSize, size - offsetOf(piece));
+  }
+
+  public synchronized boolean has(int piece) {
+    checkIndex(piece);
+    return held.has(piece);
+  }
+
+  /** Indexes of the pieces not yet held, ascending. */
+  public synchronized List<Integer> missing() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < held.count(); i++) {
+      if (!held.has(i)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  public synchronized int heldCount() {
+    return held.held();
+  }
+
+  /** Whether a piece table is known, so pieces are verified on arrival. */
+  public boolean verifiesPieces() {
+    return !pieceHashes.isEmpty();
+  }
+
+  /**
+   * Stores piece {@code piece}. A piece already held is accepted without writing again.
+   *
+   * @throws PieceMismatchException when the bytes do not match the piece table; nothing is kept
+   */
+  public void writePiece(int piece, ByteBuffer data) throws IOException {
+    int length = lengthOf(piece);
+    if (data.remaining() != length) {
+      throw new IOException(
+          "piece "
+              + piece
+              + " of "
+              + digest
+              + ": "
+              + data.remaining()
+              + " bytes (expected: "
+              + length
+              + ")");
+    }
+    List<byte[]> table = pieceHashes;
+    if (!table.isEmpty()) {
+      Hashing h = new Hashing(DigestAlgorithm.SHA256);
+      h.update(data.duplicate());
+      Digest actual = h.digest();
+      Digest expected = Digest.of(DigestAlgorithm.SHA256, table.get(piece));
+      if (!Arrays.equals(actual.bytes(), table.get(piece))) {
+        throw new PieceMismatchException(digest, piece, expected, actual);
+      }
+    }
+    if (has(piece)) {
+      return;
+    }
+    long pos = offsetOf(piece);
+    ByteBuffer src = data.duplicate();
+    while (src.hasRemaining()) {
+      pos += channel.write(src, pos);
+    }
+    channel.force(false);
+    markHeld(piece, length);
+  }
+
+  private void markHeld(int piece, int length) throws IOException {
+    ReentrantLock lock = store.lockOf(digest);
+    lock.lock();
+    try {
+      synchronized (this) {
+        if (held.has(piece)) {
+          return;
+        }
+        BlobRecord r = store.record(digest).orElseThrow(() -> new BlobNotFoundException(digest));
+        PieceBitmap bits = PieceBitmap.of(r.getPieceBitmap(), held.count());
+        bits.set(piece);
+        // Relaxed: losing this bit in a power cut only costs a re-download of bytes already forced.
+        store.store(digest, r.toBuilder().setPieceBitmap(bits.toByteString()).build(), false);
+        held.set(piece);
+      }
+      store.usage().pieceAdded(length);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads held bytes at {@code position} into {@code dst}; the caller checks {@link #has} first.
+   */
+  public int read(long position, ByteBuffer dst) throws IOException {
+    return channel.read(dst, position);
+  }
+
+  /**
+   * Verifies the whole blob against its digest and publishes it as complete.
+   *
+   * @throws DigestMismatchException when the assembled bytes are wrong; the partial blob is then
+   *     discarded, so nothing of it is ever served
+   * @throws IllegalStateException when pieces are still missing
+   */
+  public BlobInfo complete() throws IOException {
+    synchronized (this) {
+      if (!held.full()) {
+        throw new IllegalStateException(
+            "blob "
+                + digest
+                + ": "
+                + (held.count() - held.held())
+                + " of "
+                + held.count()
+                + " pieces are still missing");
+      }
+    }
+    Hashing h = new Hashing(digest.algorithm());
+    ByteBuffer buf = ByteBuffer.allocateDirect(HASH_BUFFER);
+    long pos = 0;
+    while (pos < size) {
+      buf.clear();
+      int n = channel.read(buf, pos);
+      if (n < 0) {
+        break;
+      }
+      buf.flip();
+      h.update(buf);
+      pos += n;
+    }
+    Digest actual = h.digest();
+    if (pos != size || !actual.equals(digest)) {
+      store.remove(digest, false);
+      throw new DigestMismatchException(digest, actual, pos);
+    }
+    channel.force(true);
+    closeChannel();
+    owner.release(digest, this);
+    return store.publish(digest, file, size, mediaType);
+  }
+
+  /** Supplies the piece table to a download that started without one. */
+  void adoptPieceHashes(List<byte[]> hashes) {
+    if (pieceHashes.isEmpty() && !hashes.isEmpty()) {
+      pieceHashes = List.copyOf(hashes);
+    }
+  }
+
+  boolean matches(long size, int pieceSize) {
+    return this.size == size && this.pieceSize == pieceSize;
+  }
+
+  void closeChannel() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Closing a file we only read and wrote at offsets: its data was already forced.
+    }
+  }
+
+  private void checkIndex(int piece) {
+    if (piece < 0 || piece >= held.count()) {
+      throw new IndexOutOfBoundsException(
+          "piece " + piece + " of " + digest + " (expected: 0.." + (held.count() - 1) + ")");
+    }
+  }
+}
