@@ -180,9 +180,7 @@ public final class ContentStore implements AutoCloseable {
     try {
       ch = FileChannel.open(paths.blob(digest), StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
-      // The index said complete but the file is gone (removed by hand): believe the disk.
-      log.warn("blob file missing, dropping its record digest={}", digest);
-      forget(digest);
+      dropIfFileMissing(digest);
       throw new BlobNotFoundException(digest);
     }
     touch(digest);
@@ -458,6 +456,25 @@ public final class ContentStore implements AutoCloseable {
       }
       forget(digest);
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The index said complete but the file is gone: deleted meanwhile (then the record is gone too),
+   * or removed by hand behind the store's back. Believe the disk.
+   */
+  private void dropIfFileMissing(Digest digest) throws IOException {
+    ReentrantLock lock = lockOf(digest);
+    lock.lock();
+    try {
+      Optional<BlobRecord> r = record(digest);
+      if (r.filter(Records::isComplete).isPresent() && !Files.exists(paths.blob(digest))) {
+        log.warn("blob file missing, dropping its record digest={}", digest);
+        usage.completeRemoved(r.get().getSize());
+        forget(digest);
+      }
     } finally {
       lock.unlock();
     }

@@ -170,6 +170,16 @@ class ContentStoreTest {
   }
 
   @Test
+  void openRange_blobFileRemovedBehindTheStoresBackIsForgotten() throws IOException {
+    Digest d = put(Blobs.random(12, 700)).digest();
+    Files.delete(dir.resolve("blobs/sha256/" + d.hex().substring(0, 2) + "/" + d.hex()));
+
+    assertThatThrownBy(() -> store.openRange(d, 0, -1)).isInstanceOf(BlobNotFoundException.class);
+    assertThat(store.info(d)).isEmpty();
+    assertThat(store.stats()).isEqualTo(new StoreStats(0, 0, 0, 0));
+  }
+
+  @Test
   void openRange_quarantinedBlobIsRefusedWithReason() throws IOException {
     Digest d = put(Blobs.random(9, 100)).digest();
     store.quarantine(d, "CVE-2024-0001");
