@@ -27,8 +27,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * before the blob becomes visible as complete.
  */
 public final class PartialBlob {
-  private static final int HASH_BUFFER = 1 << 20;
-
   private final ContentStore store;
   private final PartialBlobs owner;
   private final Digest digest;
@@ -201,23 +199,10 @@ public final class PartialBlob {
                 + " pieces are still missing");
       }
     }
-    Hashing h = new Hashing(digest.algorithm());
-    ByteBuffer buf = ByteBuffer.allocateDirect(HASH_BUFFER);
-    long pos = 0;
-    while (pos < size) {
-      buf.clear();
-      int n = channel.read(buf, pos);
-      if (n < 0) {
-        break;
-      }
-      buf.flip();
-      h.update(buf);
-      pos += n;
-    }
-    Digest actual = h.digest();
-    if (pos != size || !actual.equals(digest)) {
+    Digest actual = Hashing.channel(channel, size, digest.algorithm());
+    if (!actual.equals(digest)) {
       store.remove(digest, false);
-      throw new DigestMismatchException(digest, actual, pos);
+      throw new DigestMismatchException(digest, actual, size);
     }
     channel.force(true);
     closeChannel();

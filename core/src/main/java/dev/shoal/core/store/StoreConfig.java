@@ -17,7 +17,8 @@ import java.time.Duration;
  *     frees to {@code lowWatermark / highWatermark} of {@code maxBytes})
  * @param evictionInterval how often background eviction checks the watermarks
  * @param accessWriteInterval a blob's last-access time is written to the index at most this often
- * @param cacheEntries size of the in-memory cache of index records
+ * @param cacheEntries size of the in-memory cache of index records (0 turns it off; see
+ *     bench/README.md for what it buys)
  * @param verifyOnOpen re-hash every complete blob at startup (slow; for suspect disks)
  */
 public record StoreConfig(
@@ -66,7 +67,7 @@ public record StoreConfig(
   /** A store in {@code dataDir} with the defaults a single host needs. */
   public static StoreConfig defaults(Path dataDir) {
     return new StoreConfig(
-        dataDir, 0, 0.90, 0.80, Duration.ofMinutes(1), Duration.ofMinutes(1), 100_000, false);
+        dataDir, 0, 0.90, 0.80, Duration.ofMinutes(1), Duration.ofMinutes(1), 10_000, false);
   }
 
   public StoreConfig withMaxBytes(long bytes) {

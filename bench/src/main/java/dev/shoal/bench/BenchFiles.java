@@ -1,0 +1,67 @@
+package dev.shoal.bench;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/** Scratch directories and random content for benchmarks; the JMH stand-in for {@code @TempDir}. */
+public final class BenchFiles {
+  private BenchFiles() {}
+
+  /** A fresh directory under {@code java.io.tmpdir} (/tmp), to be removed with {@link #delete}. */
+  public static Path freshDir(String purpose) throws IOException {
+    return Files.createTempDirectory("shoal-bench-" + purpose + "-");
+  }
+
+  /** Removes {@code dir} and everything under it; a missing directory is not an error. */
+  public static void delete(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
+   * {@code size} pseudo-random bytes. Seeded, so runs hash the same data; random, so no layer of
+   * the stack (page cache, file system, disk) can compress or deduplicate it.
+   */
+  public static byte[] randomBytes(int size, long seed) {
+    byte[] out = new byte[size];
+    SplittableRandom r = new SplittableRandom(seed);
+    for (int i = 0; i < size; i += 8) {
+      long v = r.nextLong();
+      for (int j = 0; j < 8 && i + j < size; j++) {
+        out[i + j] = (byte) (v >>> (8 * j));
+      }
+    }
+    return out;
+  }
+
+  /** Writes {@code size} random bytes to {@code file} in 1 MiB chunks, never all in the heap. */
+  public static void writeRandomFile(Path file, long size) throws IOException {
+    byte[] chunk = randomBytes(1 << 20, 42);
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long left = size;
+      long round = 0;
+      while (left > 0) {
+        // Vary each chunk so that no two MiB of the file are equal.
+        ByteBuffer.wrap(chunk).putLong(0, round++);
+        ByteBuffer b = ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, left));
+        while (b.hasRemaining()) {
+          left -= ch.write(b);
+        }
+      }
+    }
+  }
+}
