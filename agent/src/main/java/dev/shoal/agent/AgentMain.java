@@ -1,0 +1,99 @@
+package dev.shoal.agent;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.http.HttpServer;
+import dev.shoal.agent.http.Readiness;
+import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.core.store.ContentStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's wiring, the one place its components are built: config, then the content store and
+ * the mirror's HTTP server. {@link #close()} stops them in reverse order. The process entry point
+ * is {@code dev.shoal.agent.cli.ShoalCli} ({@code shoal agent}).
+ */
+public final class AgentMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  private final AgentConfig config;
+  private final Readiness readiness;
+  private final HttpServer server;
+  private final ContentStore store;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private AgentMain(
+      AgentConfig config, Readiness readiness, HttpServer server, ContentStore store) {
+    this.config = config;
+    this.readiness = readiness;
+    this.server = server;
+    this.store = store;
+  }
+
+  /**
+   * Starts an agent and returns once it is ready to serve.
+   *
+   * @throws IOException naming the address or directory that could not be used
+   */
+  public static AgentMain start(AgentConfig config, Clock clock) throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(clock, "clock");
+    Readiness readiness = new Readiness();
+    readiness.notReady("opening the content store");
+    // Listen first: /healthz answers, and /readyz says why not, while the store opens.
+    HttpServer server = HttpServer.start(config.mirror().listen(), MirrorRoutes.create(readiness));
+    ContentStore store;
+    try {
+      store = ContentStore.open(config.store(), clock);
+    } catch (IOException e) {
+      server.close();
+      throw new IOException(
+          "cannot open the content store in " + config.dataDir() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    readiness.ready();
+    log.info(
+        "agent ready listen={} upstream={} data={}",
+        server.uri(),
+        config.mirror().upstream(),
+        config.dataDir());
+    return new AgentMain(config, readiness, server, store);
+  }
+
+  /** The mirror's base URL, with the bound port. */
+  public URI uri() {
+    return server.uri();
+  }
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** Reports not-ready, stops accepting and serving, then closes the store. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("agent stopping");
+    readiness.notReady("shutting down");
+    server.close();
+    try {
+      AutoCloseable closeable = store;
+      closeable.close();
+    } catch (Exception e) {
+      // Nothing more can be done at shutdown; the store recovers on its next open.
+      log.error("closing the content store failed data={}", config.dataDir(), e);
+    }
+    log.info("agent stopped");
+  }
+}

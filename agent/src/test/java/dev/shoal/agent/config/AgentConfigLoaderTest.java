@@ -1,0 +1,151 @@
+package dev.shoal.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shoal.core.store.StoreConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigLoaderTest {
+  @TempDir Path tmp;
+
+  private final Path defaultData = Path.of("/var/lib/shoal/agent");
+
+  private AgentConfig load(String yaml) throws IOException, ConfigException {
+    Path file = tmp.resolve("agent.yaml");
+    Files.writeString(file, yaml);
+    return AgentConfigLoader.load(file, defaultData);
+  }
+
+  @Test
+  void defaults_listenOnLoopbackAndPullFromLocalOrigin() {
+    AgentConfig config = AgentConfig.defaults(defaultData);
+    assertThat(config.mirror().listen()).isEqualTo(new HostPort("127.0.0.1", 5050));
+    assertThat(config.mirror().upstream()).isEqualTo(URI.create("http://127.0.0.1:5000"));
+    assertThat(config.store()).isEqualTo(StoreConfig.defaults(defaultData));
+  }
+
+  @Test
+  void emptyFile_givesDefaults() throws Exception {
+    assertThat(load("")).isEqualTo(AgentConfig.defaults(defaultData));
+    assertThat(load("# only comments\nstore:\nmirror:\n"))
+        .isEqualTo(AgentConfig.defaults(defaultData));
+  }
+
+  @Test
+  void referenceFile_deployAgentYaml_loadsToTheDefaults() throws Exception {
+    Path reference = Path.of(System.getProperty("shoal.root", "..")).resolve("deploy/agent.yaml");
+    assertThat(AgentConfigLoader.load(reference, defaultData))
+        .isEqualTo(AgentConfig.defaults(defaultData));
+  }
+
+  @Test
+  void fullFile_setsEveryKey() throws Exception {
+    AgentConfig config =
+        load(
+            String.join(
+                "\n",
+                "dataDir: /srv/shoal",
+                "store:",
+                "  maxBytes: 10GiB",
+                "  highWatermark: 0.85",
+                "  lowWatermark: 0.7",
+                "  evictionInterval: 30s",
+                "  accessWriteInterval: 5m",
+                "  cacheEntries: 5000",
+                "  verifyOnOpen: true",
+                "mirror:",
+                "  listen: 0.0.0.0:5055",
+                "  upstream: https://registry.example.com/",
+                ""));
+    assertThat(config.store())
+        .isEqualTo(
+            new StoreConfig(
+                Path.of("/srv/shoal"),
+                10L << 30,
+                0.85,
+                0.7,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                5000,
+                true));
+    assertThat(config.mirror())
+        .isEqualTo(
+            new MirrorConfig(
+                new HostPort("0.0.0.0", 5055), URI.create("https://registry.example.com")));
+  }
+
+  @Test
+  void sizeAsPlainYamlNumber_isBytes() throws Exception {
+    assertThat(load("store:\n  maxBytes: 1048576\n").store().maxBytes()).isEqualTo(1_048_576L);
+  }
+
+  @Test
+  void unknownKey_isRejectedWithItsFullName() {
+    assertThatThrownBy(() -> load("store:\n  maxByte: 10GiB\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.maxByte: unknown key (expected one of: ")
+        .hasMessageContaining("maxBytes");
+    assertThatThrownBy(() -> load("mirrors:\n  listen: 127.0.0.1:1\n"))
+        .hasMessageContaining("mirrors: unknown key");
+  }
+
+  @Test
+  void outOfRangeWatermark_namesKeyValueAndRange() {
+    assertThatThrownBy(() -> load("store:\n  highWatermark: 1.5\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("store.highWatermark: 1.5 (expected: > 0 and <= 1)");
+  }
+
+  @Test
+  void errors_startWithTheFileName() {
+    assertThatThrownBy(() -> load("store:\n  highWatermark: 1.5\n"))
+        .hasMessageStartingWith(tmp.resolve("agent.yaml") + ": ");
+  }
+
+  @Test
+  void listenWithoutPort_isRejected() {
+    assertThatThrownBy(() -> load("mirror:\n  listen: nohost\n"))
+        .hasMessageEndingWith("mirror.listen: \"nohost\" (expected: HOST:PORT)");
+  }
+
+  @Test
+  void wrongTypes_areRejectedWithTheExpectedForm() {
+    assertThatThrownBy(() -> load("store:\n  evictionInterval: 30\n"))
+        .hasMessageContaining("store.evictionInterval: 30 (expected: a duration such as 30s");
+    assertThatThrownBy(() -> load("store:\n  verifyOnOpen: maybe\n"))
+        .hasMessageContaining("store.verifyOnOpen: \"maybe\" (expected: true or false)");
+    assertThatThrownBy(() -> load("store:\n  cacheEntries: lots\n"))
+        .hasMessageContaining("store.cacheEntries: \"lots\" (expected: a whole number)");
+    assertThatThrownBy(() -> load("store: 5\n"))
+        .hasMessageContaining("store: 5 (expected: a mapping of keys to values)");
+    assertThatThrownBy(() -> load("mirror:\n  upstream:\n"))
+        .hasMessageContaining("mirror.upstream: null (expected: an http:// or https:// URL)");
+  }
+
+  @Test
+  void relativeDataDir_isRejected() {
+    assertThatThrownBy(() -> load("dataDir: data\n"))
+        .hasMessageEndingWith("dataDir: \"data\" (expected: an absolute path)");
+  }
+
+  @Test
+  void duplicateKeysAndBadSyntax_areRejectedWithTheLine() {
+    assertThatThrownBy(() -> load("store:\n  maxBytes: 1\n  maxBytes: 2\n"))
+        .hasMessageContaining("not valid YAML: line 3")
+        .hasMessageContaining("maxBytes");
+    assertThatThrownBy(() -> load("mirror: [\n")).hasMessageContaining("not valid YAML: line 2");
+  }
+
+  @Test
+  void missingFile_saysSo() {
+    assertThatThrownBy(() -> AgentConfigLoader.load(tmp.resolve("nope.yaml"), defaultData))
+        .hasMessageContaining("nope.yaml: no such file");
+  }
+}

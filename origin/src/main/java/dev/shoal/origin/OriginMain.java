@@ -1,0 +1,106 @@
+package dev.shoal.origin;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.api.ApiRoutes;
+import dev.shoal.origin.config.Environment;
+import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.http.HttpServer;
+import dev.shoal.origin.http.Readiness;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * The origin's entry point ({@code shoal origin}) and its wiring, the one place its components are
+ * built: config, then the content store and the registry API's HTTP server. {@link #close()} stops
+ * them in reverse order.
+ */
+public final class OriginMain implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OriginMain.class);
+
+  private final OriginConfig config;
+  private final Readiness readiness;
+  private final HttpServer server;
+  private final ContentStore store;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OriginMain(
+      OriginConfig config, Readiness readiness, HttpServer server, ContentStore store) {
+    this.config = config;
+    this.readiness = readiness;
+    this.server = server;
+    this.store = store;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(Environment.system()).execute(args));
+  }
+
+  /** The {@code shoal origin} command line, with its error handling. */
+  static CommandLine commandLine(Environment env) {
+    return CliErrors.configure(new CommandLine(new OriginCommand(env)));
+  }
+
+  /**
+   * Starts an origin and returns once it is ready to serve.
+   *
+   * @throws IOException naming the address or directory that could not be used
+   */
+  public static OriginMain start(OriginConfig config, Clock clock) throws IOException {
+    requireNonNull(config, "config");
+    requireNonNull(clock, "clock");
+    Readiness readiness = new Readiness();
+    readiness.notReady("opening the content store");
+    // Listen first: /healthz answers, and /readyz says why not, while the store opens.
+    HttpServer server = HttpServer.start(config.api().listen(), ApiRoutes.create(readiness));
+    ContentStore store;
+    try {
+      store = ContentStore.open(config.store(), clock);
+    } catch (IOException e) {
+      server.close();
+      throw new IOException(
+          "cannot open the content store in " + config.dataDir() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    readiness.ready();
+    log.info("origin ready listen={} data={}", server.uri(), config.dataDir());
+    return new OriginMain(config, readiness, server, store);
+  }
+
+  /** The registry API's base URL, with the bound port. */
+  public URI uri() {
+    return server.uri();
+  }
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** Reports not-ready, stops accepting and serving, then closes the store. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("origin stopping");
+    readiness.notReady("shutting down");
+    server.close();
+    try {
+      AutoCloseable closeable = store;
+      closeable.close();
+    } catch (Exception e) {
+      // Nothing more can be done at shutdown; the store recovers on its next open.
+      log.error("closing the content store failed data={}", config.dataDir(), e);
+    }
+    log.info("origin stopped");
+  }
+}

@@ -1,0 +1,22 @@
+package dev.shoal.origin.api;
+
+import dev.shoal.origin.http.HealthHandler;
+import dev.shoal.origin.http.Readiness;
+import dev.shoal.origin.http.ReadinessHandler;
+import dev.shoal.origin.http.Router;
+
+/** The endpoints of the origin's HTTP port: the registry API and the health probes. */
+public final class ApiRoutes {
+  private ApiRoutes() {}
+
+  public static Router create(Readiness readiness) {
+    ApiVersionHandler apiVersion = new ApiVersionHandler();
+    return Router.builder()
+        .get("/v2/", apiVersion)
+        .get("/v2", apiVersion)
+        .get("/healthz", new HealthHandler())
+        .get("/readyz", new ReadinessHandler(readiness))
+        .fallback(new UnknownEndpointHandler())
+        .build();
+  }
+}

@@ -1,0 +1,80 @@
+package dev.shoal.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.origin.config.Environment;
+import dev.shoal.origin.config.HostPort;
+import dev.shoal.origin.config.OriginConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class OriginCommandTest {
+  @TempDir Path tmp;
+
+  private final Environment env =
+      new Environment(Map.of("XDG_DATA_HOME", "/data"), false, Path.of("/home/ana"), "java");
+  private final StringWriter err = new StringWriter();
+
+  private OriginConfig resolve(String... args) throws Exception {
+    CommandLine cli = OriginMain.commandLine(env);
+    cli.parseArgs(args);
+    return ((OriginCommand) cli.getCommand()).resolveConfig();
+  }
+
+  private int run(String... args) {
+    CommandLine cli = OriginMain.commandLine(env);
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void noFlagsNoFile_givesDefaultsInXdgDataHome() throws Exception {
+    assertThat(resolve()).isEqualTo(OriginConfig.defaults(Path.of("/data/shoal/origin")));
+  }
+
+  @Test
+  void flags_overrideTheFile() throws Exception {
+    Path file = tmp.resolve("origin.yaml");
+    Files.writeString(
+        file,
+        "dataDir: /srv/from-file\nstore:\n  maxBytes: 1GiB\napi:\n  listen: 127.0.0.1:6000\n");
+    OriginConfig config =
+        resolve("--config", file.toString(), "--listen", "0.0.0.0:7000", "--data", "/srv/flag");
+    assertThat(config.api().listen()).isEqualTo(new HostPort("0.0.0.0", 7000));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/flag"));
+    assertThat(config.store().maxBytes()).isEqualTo(1L << 30);
+  }
+
+  @Test
+  void badFlagValue_isAUsageErrorOnOneLine() {
+    assertThat(run("--listen", "nohost")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("shoal origin: --listen: \"nohost\" (expected: HOST:PORT)\n");
+  }
+
+  @Test
+  void unknownOption_pointsToHelp() {
+    assertThat(run("--upstream", "http://x")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("shoal origin: ", "'--upstream'", "(run: shoal origin --help)")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void badConfigFile_isAUsageErrorNamingFileAndKey() throws Exception {
+    Path file = tmp.resolve("origin.yaml");
+    Files.writeString(file, "store:\n  lowWatermark: 0.95\n");
+    assertThat(run("--config", file.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "shoal origin: "
+                + file
+                + ": store.lowWatermark: 0.95 (expected: > 0 and < store.highWatermark 0.9)\n");
+  }
+}

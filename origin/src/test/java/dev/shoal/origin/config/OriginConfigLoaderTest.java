@@ -1,0 +1,96 @@
+package dev.shoal.origin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shoal.core.store.StoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OriginConfigLoaderTest {
+  @TempDir Path tmp;
+
+  private final Path defaultData = Path.of("/var/lib/shoal/origin");
+
+  private OriginConfig load(String yaml) throws IOException, ConfigException {
+    Path file = tmp.resolve("origin.yaml");
+    Files.writeString(file, yaml);
+    return OriginConfigLoader.load(file, defaultData);
+  }
+
+  @Test
+  void defaults_listenOnLoopback5000() {
+    OriginConfig config = OriginConfig.defaults(defaultData);
+    assertThat(config.api().listen()).isEqualTo(new HostPort("127.0.0.1", 5000));
+    assertThat(config.store()).isEqualTo(StoreConfig.defaults(defaultData));
+  }
+
+  @Test
+  void emptyFile_givesDefaults() throws Exception {
+    assertThat(load("")).isEqualTo(OriginConfig.defaults(defaultData));
+    assertThat(load("store:\napi:\n")).isEqualTo(OriginConfig.defaults(defaultData));
+  }
+
+  @Test
+  void referenceFile_deployOriginYaml_loadsToTheDefaults() throws Exception {
+    Path reference = Path.of(System.getProperty("shoal.root", "..")).resolve("deploy/origin.yaml");
+    assertThat(OriginConfigLoader.load(reference, defaultData))
+        .isEqualTo(OriginConfig.defaults(defaultData));
+  }
+
+  @Test
+  void fullFile_setsEveryKey() throws Exception {
+    OriginConfig config =
+        load(
+            String.join(
+                "\n",
+                "dataDir: /srv/origin",
+                "store:",
+                "  maxBytes: 2TB",
+                "  highWatermark: 0.95",
+                "  lowWatermark: 0.9",
+                "  evictionInterval: 5m",
+                "  accessWriteInterval: 0",
+                "  cacheEntries: 0",
+                "  verifyOnOpen: true",
+                "api:",
+                "  listen: '[::1]:5001'",
+                ""));
+    assertThat(config)
+        .isEqualTo(
+            new OriginConfig(
+                new StoreConfig(
+                    Path.of("/srv/origin"),
+                    2_000_000_000_000L,
+                    0.95,
+                    0.9,
+                    Duration.ofMinutes(5),
+                    Duration.ZERO,
+                    0,
+                    true),
+                new ApiConfig(new HostPort("::1", 5001))));
+  }
+
+  @Test
+  void unknownKey_isRejectedWithItsFullName() {
+    assertThatThrownBy(() -> load("api:\n  listen: 127.0.0.1:1\n  port: 5000\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("api.port: unknown key (expected one of: listen)");
+    assertThatThrownBy(() -> load("mirror:\n  listen: 127.0.0.1:1\n"))
+        .hasMessageContaining("mirror: unknown key (expected one of: api, dataDir, store)");
+  }
+
+  @Test
+  void outOfRangeValues_nameKeyValueAndRange() {
+    assertThatThrownBy(() -> load("store:\n  highWatermark: 1.5\n"))
+        .hasMessageEndingWith("store.highWatermark: 1.5 (expected: > 0 and <= 1)");
+    assertThatThrownBy(() -> load("store:\n  cacheEntries: -1\n"))
+        .hasMessageEndingWith("store.cacheEntries: -1 (expected: >= 0)");
+    assertThatThrownBy(() -> load("api:\n  listen: nohost\n"))
+        .hasMessageEndingWith("api.listen: \"nohost\" (expected: HOST:PORT)");
+  }
+}
