@@ -3,9 +3,9 @@ package dev.shoal.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.config.AgentConfig;
-import dev.shoal.agent.http.HttpServer;
-import dev.shoal.agent.http.Readiness;
 import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.core.http.HttpServer;
+import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
 import java.io.IOException;
 import java.net.URI;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.agent.config.AgentConfig;
-import dev.shoal.agent.config.HostPort;
 import dev.shoal.agent.config.MirrorConfig;
+import dev.shoal.core.config.HostPort;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;

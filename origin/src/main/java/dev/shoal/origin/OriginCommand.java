@@ -2,10 +2,12 @@ package dev.shoal.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.core.cli.Foreground;
+import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.ConfigException;
-import dev.shoal.origin.config.Environment;
-import dev.shoal.origin.config.HostPort;
 import dev.shoal.origin.config.OriginConfig;
 import dev.shoal.origin.config.OriginConfigLoader;
 import java.nio.file.Path;

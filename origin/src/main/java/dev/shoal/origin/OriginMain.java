@@ -2,12 +2,13 @@ package dev.shoal.origin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.core.cli.CliErrors;
+import dev.shoal.core.config.Environment;
+import dev.shoal.core.http.HttpServer;
+import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.api.ApiRoutes;
-import dev.shoal.origin.config.Environment;
 import dev.shoal.origin.config.OriginConfig;
-import dev.shoal.origin.http.HttpServer;
-import dev.shoal.origin.http.Readiness;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.shoal.origin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.origin.config.Environment;
-import dev.shoal.origin.config.HostPort;
+import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.origin.config.OriginConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -43,12 +43,12 @@ class OriginCommandTest {
     Path file = tmp.resolve("origin.yaml");
     Files.writeString(
         file,
-        "dataDir: /srv/from-file\nstore:\n  maxBytes: 1GiB\napi:\n  listen: 127.0.0.1:6000\n");
+        "dataDir: /srv/from-file\nstore:\n  cacheEntries: 7\napi:\n  listen: 127.0.0.1:6000\n");
     OriginConfig config =
         resolve("--config", file.toString(), "--listen", "0.0.0.0:7000", "--data", "/srv/flag");
     assertThat(config.api().listen()).isEqualTo(new HostPort("0.0.0.0", 7000));
     assertThat(config.dataDir()).isEqualTo(Path.of("/srv/flag"));
-    assertThat(config.store().maxBytes()).isEqualTo(1L << 30);
+    assertThat(config.store().cacheEntries()).isEqualTo(7);
   }
 
   @Test
@@ -69,12 +69,9 @@ class OriginCommandTest {
   @Test
   void badConfigFile_isAUsageErrorNamingFileAndKey() throws Exception {
     Path file = tmp.resolve("origin.yaml");
-    Files.writeString(file, "store:\n  lowWatermark: 0.95\n");
+    Files.writeString(file, "store:\n  cacheEntries: -1\n");
     assertThat(run("--config", file.toString())).isEqualTo(2);
     assertThat(err.toString())
-        .isEqualTo(
-            "shoal origin: "
-                + file
-                + ": store.lowWatermark: 0.95 (expected: > 0 and < store.highWatermark 0.9)\n");
+        .isEqualTo("shoal origin: " + file + ": store.cacheEntries: -1 (expected: >= 0)\n");
   }
 }

@@ -3,8 +3,8 @@ package dev.shoal.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.core.config.HostPort;
 import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.HostPort;
 import dev.shoal.origin.config.OriginConfig;
 import java.net.ConnectException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.shoal.agent.cli;
 
-import dev.shoal.agent.cli.CliErrors.FailureException;
+import dev.shoal.core.cli.CliErrors.FailureException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

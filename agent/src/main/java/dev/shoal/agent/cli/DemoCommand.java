@@ -2,9 +2,10 @@ package dev.shoal.agent.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shoal.agent.cli.CliErrors.FailureException;
-import dev.shoal.agent.config.ConfigException;
-import dev.shoal.agent.config.Environment;
+import dev.shoal.core.cli.CliErrors.FailureException;
+import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.Environment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

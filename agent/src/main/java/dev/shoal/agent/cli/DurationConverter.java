@@ -1,7 +1,7 @@
 package dev.shoal.agent.cli;
 
-import dev.shoal.agent.config.ConfigException;
-import dev.shoal.agent.config.ConfigValues;
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.ConfigValues;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

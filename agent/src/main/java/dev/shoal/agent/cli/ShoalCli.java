@@ -1,6 +1,8 @@
 package dev.shoal.agent.cli;
 
-import dev.shoal.agent.config.Environment;
+import dev.shoal.core.cli.CliErrors;
+import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.config.Environment;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

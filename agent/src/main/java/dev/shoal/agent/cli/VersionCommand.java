@@ -2,7 +2,8 @@ package dev.shoal.agent.cli;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shoal.agent.config.Environment;
+import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.config.Environment;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

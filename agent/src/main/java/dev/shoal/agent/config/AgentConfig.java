@@ -29,7 +29,7 @@ public record AgentConfig(StoreConfig store, MirrorConfig mirror) {
   }
 
   public AgentConfig withDataDir(Path dir) {
-    return new AgentConfig(StoreSection.withDataDir(store, dir), mirror);
+    return new AgentConfig(store.withDataDir(dir), mirror);
   }
 
   public AgentConfig withMirror(MirrorConfig config) {

@@ -1,5 +1,8 @@
 package dev.shoal.agent.config;
 
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.StoreSection;
+import dev.shoal.core.config.YamlSection;
 import dev.shoal.core.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.Set;

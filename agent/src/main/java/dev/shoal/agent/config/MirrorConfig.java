@@ -2,6 +2,8 @@ package dev.shoal.agent.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.core.config.ConfigValues;
+import dev.shoal.core.config.HostPort;
 import java.net.URI;
 
 /**

@@ -1,9 +1,11 @@
 package dev.shoal.agent.mirror;
 
-import dev.shoal.agent.http.HealthHandler;
-import dev.shoal.agent.http.Readiness;
-import dev.shoal.agent.http.ReadinessHandler;
-import dev.shoal.agent.http.Router;
+import dev.shoal.core.distribution.ApiVersionHandler;
+import dev.shoal.core.distribution.UnknownEndpointHandler;
+import dev.shoal.core.http.HealthHandler;
+import dev.shoal.core.http.Readiness;
+import dev.shoal.core.http.ReadinessHandler;
+import dev.shoal.core.http.Router;
 
 /** The endpoints of the agent's HTTP port: the registry mirror API and the health probes. */
 public final class MirrorRoutes {

@@ -3,8 +3,8 @@ package dev.shoal.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.agent.config.AgentConfig;
-import dev.shoal.agent.config.Environment;
-import dev.shoal.agent.config.HostPort;
+import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

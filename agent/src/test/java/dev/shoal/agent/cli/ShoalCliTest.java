@@ -2,7 +2,7 @@ package dev.shoal.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.agent.config.Environment;
+import dev.shoal.core.config.Environment;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

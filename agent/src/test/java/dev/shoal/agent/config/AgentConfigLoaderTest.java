@@ -3,6 +3,8 @@ package dev.shoal.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.store.StoreConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -68,6 +70,7 @@ class AgentConfigLoaderTest {
         .isEqualTo(
             new StoreConfig(
                 Path.of("/srv/shoal"),
+                true,
                 10L << 30,
                 0.85,
                 0.7,

@@ -91,7 +91,9 @@ public final class ContentStore implements AutoCloseable {
       if (report.changedAnything()) {
         log.info("store reconciled dir={} {}", config.dataDir(), report);
       }
-      store.evictor.start();
+      if (config.evict()) {
+        store.evictor.start();
+      }
       return store;
     } catch (IOException | RuntimeException e) {
       index.close();

@@ -78,6 +78,9 @@ final class Evictor implements AutoCloseable {
   }
 
   synchronized EvictionReport runOnce() throws IOException {
+    if (!config.evict()) {
+      return EvictionReport.nothingToDo();
+    }
     long total = disk.totalBytes();
     long usedOnDisk = total - disk.usableBytes();
     long storeBytes = store.usage().bytes();

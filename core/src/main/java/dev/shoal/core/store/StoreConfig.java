@@ -8,9 +8,11 @@ import java.time.Duration;
 /**
  * Settings of the content store. Every field has a default in {@link #defaults(Path)}; a value out
  * of range is refused with a message naming the key, e.g. {@code store.lowWatermark: 0.95
- * (expected: < store.highWatermark 0.90)}.
+ * (expected: > 0 and < store.highWatermark 0.9)}.
  *
  * @param dataDir root of the store: {@code index/}, {@code blobs/}, {@code partial/}, {@code tmp/}
+ * @param evict whether the store frees space by itself; an agent's cache does, an origin's
+ *     authoritative store never does
  * @param maxBytes most bytes the store may hold before eviction starts; 0 for no limit
  * @param highWatermark fraction of the file system in use above which eviction starts
  * @param lowWatermark fraction eviction frees down to (also the target under {@code maxBytes}: it
@@ -23,6 +25,7 @@ import java.time.Duration;
  */
 public record StoreConfig(
     Path dataDir,
+    boolean evict,
     long maxBytes,
     double highWatermark,
     double lowWatermark,
@@ -66,56 +69,47 @@ public record StoreConfig(
 
   /** A store in {@code dataDir} with the defaults a single host needs. */
   public static StoreConfig defaults(Path dataDir) {
-    return new StoreConfig(
-        dataDir, 0, 0.90, 0.80, Duration.ofMinutes(1), Duration.ofMinutes(1), 10_000, false);
+    return new Builder(dataDir).build();
+  }
+
+  public static Builder builder(Path dataDir) {
+    return new Builder(dataDir);
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder(dataDir)
+        .evict(evict)
+        .maxBytes(maxBytes)
+        .watermarks(highWatermark, lowWatermark)
+        .evictionInterval(evictionInterval)
+        .accessWriteInterval(accessWriteInterval)
+        .cacheEntries(cacheEntries)
+        .verifyOnOpen(verifyOnOpen);
+  }
+
+  public StoreConfig withDataDir(Path dir) {
+    return toBuilder().dataDir(dir).build();
   }
 
   public StoreConfig withMaxBytes(long bytes) {
-    return new StoreConfig(
-        dataDir,
-        bytes,
-        highWatermark,
-        lowWatermark,
-        evictionInterval,
-        accessWriteInterval,
-        cacheEntries,
-        verifyOnOpen);
+    return toBuilder().maxBytes(bytes).build();
   }
 
   public StoreConfig withWatermarks(double high, double low) {
-    return new StoreConfig(
-        dataDir,
-        maxBytes,
-        high,
-        low,
-        evictionInterval,
-        accessWriteInterval,
-        cacheEntries,
-        verifyOnOpen);
+    return toBuilder().watermarks(high, low).build();
   }
 
   public StoreConfig withCacheEntries(long entries) {
-    return new StoreConfig(
-        dataDir,
-        maxBytes,
-        highWatermark,
-        lowWatermark,
-        evictionInterval,
-        accessWriteInterval,
-        entries,
-        verifyOnOpen);
+    return toBuilder().cacheEntries(entries).build();
   }
 
   public StoreConfig withVerifyOnOpen(boolean verify) {
-    return new StoreConfig(
-        dataDir,
-        maxBytes,
-        highWatermark,
-        lowWatermark,
-        evictionInterval,
-        accessWriteInterval,
-        cacheEntries,
-        verify);
+    return toBuilder().verifyOnOpen(verify).build();
+  }
+
+  public StoreConfig withEviction(boolean enabled) {
+    return toBuilder().evict(enabled).build();
   }
 
   Path indexDir() {
@@ -132,5 +126,86 @@ public record StoreConfig(
 
   Path tmpDir() {
     return dataDir.resolve("tmp");
+  }
+
+  /** Builds a {@link StoreConfig}; unset fields keep the defaults. Validation happens in build. */
+  public static final class Builder {
+    private Path dataDir;
+    private boolean evict = true;
+    private long maxBytes;
+    private double highWatermark = 0.90;
+    private double lowWatermark = 0.80;
+    private Duration evictionInterval = Duration.ofMinutes(1);
+    private Duration accessWriteInterval = Duration.ofMinutes(1);
+    private long cacheEntries = 10_000;
+    private boolean verifyOnOpen;
+
+    private Builder(Path dataDir) {
+      this.dataDir = dataDir;
+    }
+
+    public Builder dataDir(Path dir) {
+      this.dataDir = dir;
+      return this;
+    }
+
+    public Builder evict(boolean enabled) {
+      this.evict = enabled;
+      return this;
+    }
+
+    public Builder maxBytes(long bytes) {
+      this.maxBytes = bytes;
+      return this;
+    }
+
+    public Builder watermarks(double high, double low) {
+      this.highWatermark = high;
+      this.lowWatermark = low;
+      return this;
+    }
+
+    public Builder highWatermark(double high) {
+      this.highWatermark = high;
+      return this;
+    }
+
+    public Builder lowWatermark(double low) {
+      this.lowWatermark = low;
+      return this;
+    }
+
+    public Builder evictionInterval(Duration interval) {
+      this.evictionInterval = interval;
+      return this;
+    }
+
+    public Builder accessWriteInterval(Duration interval) {
+      this.accessWriteInterval = interval;
+      return this;
+    }
+
+    public Builder cacheEntries(long entries) {
+      this.cacheEntries = entries;
+      return this;
+    }
+
+    public Builder verifyOnOpen(boolean verify) {
+      this.verifyOnOpen = verify;
+      return this;
+    }
+
+    public StoreConfig build() {
+      return new StoreConfig(
+          dataDir,
+          evict,
+          maxBytes,
+          highWatermark,
+          lowWatermark,
+          evictionInterval,
+          accessWriteInterval,
+          cacheEntries,
+          verifyOnOpen);
+    }
   }
 }

@@ -1,9 +1,11 @@
 package dev.shoal.origin.api;
 
-import dev.shoal.origin.http.HealthHandler;
-import dev.shoal.origin.http.Readiness;
-import dev.shoal.origin.http.ReadinessHandler;
-import dev.shoal.origin.http.Router;
+import dev.shoal.core.distribution.ApiVersionHandler;
+import dev.shoal.core.distribution.UnknownEndpointHandler;
+import dev.shoal.core.http.HealthHandler;
+import dev.shoal.core.http.Readiness;
+import dev.shoal.core.http.ReadinessHandler;
+import dev.shoal.core.http.Router;
 
 /** The endpoints of the origin's HTTP port: the registry API and the health probes. */
 public final class ApiRoutes {

@@ -2,6 +2,8 @@ package dev.shoal.origin.config;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.core.config.HostPort;
+
 /**
  * Settings of the origin's registry API (OCI Distribution) server.
  *

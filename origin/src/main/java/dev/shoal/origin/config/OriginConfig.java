@@ -20,7 +20,8 @@ public record OriginConfig(StoreConfig store, ApiConfig api) {
 
   /** Every default, with data in {@code dataDir}. */
   public static OriginConfig defaults(Path dataDir) {
-    return new OriginConfig(StoreConfig.defaults(dataDir), ApiConfig.defaults());
+    return new OriginConfig(
+        StoreConfig.defaults(dataDir).withEviction(false), ApiConfig.defaults());
   }
 
   /** The root of everything the origin keeps on disk. */
@@ -29,7 +30,7 @@ public record OriginConfig(StoreConfig store, ApiConfig api) {
   }
 
   public OriginConfig withDataDir(Path dir) {
-    return new OriginConfig(StoreSection.withDataDir(store, dir), api);
+    return new OriginConfig(store.withDataDir(dir), api);
   }
 
   public OriginConfig withApi(ApiConfig config) {

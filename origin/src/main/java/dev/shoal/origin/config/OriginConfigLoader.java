@@ -1,5 +1,8 @@
 package dev.shoal.origin.config;
 
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.StoreSection;
+import dev.shoal.core.config.YamlSection;
 import dev.shoal.core.store.StoreConfig;
 import java.nio.file.Path;
 import java.util.Set;
@@ -25,7 +28,8 @@ public final class OriginConfigLoader {
       YamlSection root = YamlSection.read(file, TOP_KEYS);
       Path dataDir = root.absolutePath("dataDir").orElse(defaultDataDir);
       StoreConfig store =
-          StoreSection.read(root.section(StoreSection.NAME, StoreSection.KEYS), dataDir);
+          StoreSection.read(root.section(StoreSection.NAME, StoreSection.ORIGIN_KEYS), dataDir)
+              .withEviction(false);
       YamlSection api = root.section("api", API_KEYS);
       return new OriginConfig(
           store, new ApiConfig(api.hostPort("listen").orElse(ApiConfig.DEFAULT_LISTEN)));

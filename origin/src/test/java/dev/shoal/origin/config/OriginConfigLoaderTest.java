@@ -3,11 +3,12 @@ package dev.shoal.origin.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,8 @@ class OriginConfigLoaderTest {
   void defaults_listenOnLoopback5000() {
     OriginConfig config = OriginConfig.defaults(defaultData);
     assertThat(config.api().listen()).isEqualTo(new HostPort("127.0.0.1", 5000));
-    assertThat(config.store()).isEqualTo(StoreConfig.defaults(defaultData));
+    assertThat(config.store()).isEqualTo(StoreConfig.defaults(defaultData).withEviction(false));
+    assertThat(config.store().evict()).as("an origin never evicts pushed blobs").isFalse();
   }
 
   @Test
@@ -50,11 +52,6 @@ class OriginConfigLoaderTest {
                 "\n",
                 "dataDir: /srv/origin",
                 "store:",
-                "  maxBytes: 2TB",
-                "  highWatermark: 0.95",
-                "  lowWatermark: 0.9",
-                "  evictionInterval: 5m",
-                "  accessWriteInterval: 0",
                 "  cacheEntries: 0",
                 "  verifyOnOpen: true",
                 "api:",
@@ -63,16 +60,19 @@ class OriginConfigLoaderTest {
     assertThat(config)
         .isEqualTo(
             new OriginConfig(
-                new StoreConfig(
-                    Path.of("/srv/origin"),
-                    2_000_000_000_000L,
-                    0.95,
-                    0.9,
-                    Duration.ofMinutes(5),
-                    Duration.ZERO,
-                    0,
-                    true),
+                StoreConfig.builder(Path.of("/srv/origin"))
+                    .evict(false)
+                    .cacheEntries(0)
+                    .verifyOnOpen(true)
+                    .build(),
                 new ApiConfig(new HostPort("::1", 5001))));
+  }
+
+  @Test
+  void evictionKeys_areRefusedBecauseTheOriginNeverEvicts() {
+    assertThatThrownBy(() -> load("store:\n  maxBytes: 10GiB\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("store.maxBytes: unknown key");
   }
 
   @Test
@@ -86,8 +86,6 @@ class OriginConfigLoaderTest {
 
   @Test
   void outOfRangeValues_nameKeyValueAndRange() {
-    assertThatThrownBy(() -> load("store:\n  highWatermark: 1.5\n"))
-        .hasMessageEndingWith("store.highWatermark: 1.5 (expected: > 0 and <= 1)");
     assertThatThrownBy(() -> load("store:\n  cacheEntries: -1\n"))
         .hasMessageEndingWith("store.cacheEntries: -1 (expected: >= 0)");
     assertThatThrownBy(() -> load("api:\n  listen: nohost\n"))

@@ -1,0 +1,127 @@
+package dev.shoal.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.shoal.core.config.HostPort;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+class HttpServerTest {
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final Readiness readiness = new Readiness();
+  private final Router router =
+      Router.builder()
+          .get("/healthz", new HealthHandler())
+          .get("/readyz", new ReadinessHandler(readiness))
+          .get(
+              "/boom",
+              (request, path) -> {
+                throw new IllegalStateException("handler bug");
+              })
+          .fallback((request, path) -> Responses.text(HttpResponseStatus.NOT_FOUND, "nope\n"))
+          .build();
+
+  private HttpResponse<String> get(HttpServer server, String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void readyz_is503WithTheReasonUntilReady() throws Exception {
+    readiness.notReady("opening the content store");
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router)) {
+      HttpResponse<String> notReady = get(server, "/readyz");
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).isEqualTo("not ready: opening the content store\n");
+      assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
+
+      readiness.ready();
+      assertThat(get(server, "/readyz").statusCode()).isEqualTo(200);
+
+      readiness.notReady("shutting down");
+      assertThat(get(server, "/readyz").statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void start_onAPortInUse_failsNamingTheAddress() throws Exception {
+    try (HttpServer first = HttpServer.start(new HostPort("127.0.0.1", 0), router)) {
+      HostPort taken = new HostPort("127.0.0.1", first.port());
+      assertThatThrownBy(() -> HttpServer.start(taken, router))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("cannot listen on 127.0.0.1:" + first.port() + ": ");
+    }
+  }
+
+  @Test
+  void start_onAnUnknownHost_failsNamingIt() {
+    assertThatThrownBy(() -> HttpServer.start(new HostPort("no-such-host.invalid", 0), router))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no-such-host.invalid");
+  }
+
+  @Test
+  void handlerException_is500IsLoggedAndTheServerKeepsServing() throws Exception {
+    // Captured instead of printed: this ERROR is expected, and the test checks it names the path.
+    Logger logger = (Logger) LoggerFactory.getLogger(HttpDispatcher.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    logger.setAdditive(false);
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router)) {
+      assertThat(get(server, "/boom").statusCode()).isEqualTo(500);
+      assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
+    } finally {
+      logger.setAdditive(true);
+      logger.detachAppender(logged);
+    }
+    assertThat(logged.list)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+              assertThat(event.getFormattedMessage()).contains("path=/boom");
+            });
+  }
+
+  @Test
+  void malformedRequest_is400AndTheConnectionCloses() throws Exception {
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router);
+        Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 400 ");
+    }
+  }
+
+  @Test
+  void queryStrings_doNotAffectRouting() throws Exception {
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router)) {
+      assertThat(get(server, "/healthz?verbose=1").statusCode()).isEqualTo(200);
+      assertThat(get(server, "/elsewhere").statusCode()).isEqualTo(404);
+    }
+  }
+}
