@@ -2,13 +2,10 @@ package dev.shoal.core.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.index.v1.BlobRecord;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +36,7 @@ public final class ContentStore implements AutoCloseable {
   private final StoreConfig config;
   private final Clock clock;
   private final BlobPaths paths;
-  private final BlobIndex index;
-  private final StripedLocks locks = new StripedLocks(256);
-  private final Cache<Digest, Optional<BlobRecord>> records;
-  private final Cache<Digest, Long> accessWritten;
+  private final BlobRecords records;
   private final PartialBlobs partials;
   private final StoreUsage usage;
   private final Evictor evictor;
@@ -52,12 +45,7 @@ public final class ContentStore implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.paths = new BlobPaths(config);
-    this.index = index;
-    this.records =
-        config.cacheEntries() == 0
-            ? null
-            : Caffeine.newBuilder().maximumSize(config.cacheEntries()).build();
-    this.accessWritten = Caffeine.newBuilder().maximumSize(100_000).build();
+    this.records = new BlobRecords(index, config, clock);
     this.partials = new PartialBlobs(this);
     this.usage = new StoreUsage();
     this.evictor = new Evictor(this, config, disk);
@@ -132,7 +120,7 @@ public final class ContentStore implements AutoCloseable {
     Optional<BlobRecord> r = record(digest);
     return r.isEmpty()
         ? Optional.empty()
-        : Optional.of(Records.info(digest, r.get(), index.lastAccess(digest)));
+        : Optional.of(Records.info(digest, r.get(), records.lastAccess(digest)));
   }
 
   /** Every blob the store knows, complete and partial. */
@@ -140,13 +128,15 @@ public final class ContentStore implements AutoCloseable {
     List<BlobInfo> out = new ArrayList<>();
     List<Digest> digests = new ArrayList<>();
     List<BlobRecord> recs = new ArrayList<>();
-    index.forEach(
-        (d, r) -> {
-          digests.add(d);
-          recs.add(r);
-        });
+    records
+        .index()
+        .forEach(
+            (d, r) -> {
+              digests.add(d);
+              recs.add(r);
+            });
     for (int i = 0; i < digests.size(); i++) {
-      out.add(Records.info(digests.get(i), recs.get(i), index.lastAccess(digests.get(i))));
+      out.add(Records.info(digests.get(i), recs.get(i), records.lastAccess(digests.get(i))));
     }
     return out;
   }
@@ -214,11 +204,12 @@ public final class ContentStore implements AutoCloseable {
   }
 
   public void pin(Digest digest, String pin) throws IOException {
-    mutate(digest, r -> r.getPinsList().contains(pin) ? r : r.toBuilder().addPins(pin).build());
+    records.mutate(
+        digest, r -> r.getPinsList().contains(pin) ? r : r.toBuilder().addPins(pin).build());
   }
 
   public void unpin(Digest digest, String pin) throws IOException {
-    mutate(
+    records.mutate(
         digest,
         r -> {
           List<String> pins = new ArrayList<>(r.getPinsList());
@@ -233,7 +224,7 @@ public final class ContentStore implements AutoCloseable {
    */
   public void addReference(Digest digest, String holder) throws IOException {
     long now = clock.millis();
-    mutate(
+    records.mutate(
         digest,
         r ->
             r.getReferencesList().stream().anyMatch(x -> x.getHolder().equals(holder))
@@ -247,7 +238,7 @@ public final class ContentStore implements AutoCloseable {
   }
 
   public void removeReference(Digest digest, String holder) throws IOException {
-    mutate(
+    records.mutate(
         digest,
         r -> {
           var b = r.toBuilder().clearReferences();
@@ -261,7 +252,7 @@ public final class ContentStore implements AutoCloseable {
   /** Marks a blob un-servable; every read path then refuses it with the reason. */
   public void quarantine(Digest digest, String reason) throws IOException {
     long now = clock.millis();
-    mutate(
+    records.mutate(
         digest,
         r ->
             r.toBuilder()
@@ -285,7 +276,7 @@ public final class ContentStore implements AutoCloseable {
   public void close() {
     evictor.close();
     partials.closeAll();
-    index.close();
+    records.close();
   }
 
   // ---- internals shared with BlobWriter, PartialBlobs and Evictor ----
@@ -299,7 +290,7 @@ public final class ContentStore implements AutoCloseable {
   }
 
   BlobIndex index() {
-    return index;
+    return records.index();
   }
 
   StoreUsage usage() {
@@ -307,7 +298,7 @@ public final class ContentStore implements AutoCloseable {
   }
 
   ReentrantLock lockOf(Digest digest) {
-    return locks.of(digest);
+    return records.lockOf(digest);
   }
 
   boolean downloading(Digest digest) {
@@ -315,58 +306,12 @@ public final class ContentStore implements AutoCloseable {
   }
 
   Optional<BlobRecord> record(Digest digest) throws IOException {
-    if (records == null) {
-      return index.get(digest);
-    }
-    try {
-      return records.get(
-          digest,
-          d -> {
-            try {
-              return index.get(d);
-            } catch (IndexException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return records.get(digest);
   }
 
-  /** Writes a record (under the digest's lock, held by the caller) and updates the cache. */
+  /** Writes a record; the caller holds the digest's lock. */
   void store(Digest digest, BlobRecord r, boolean durable) throws IOException {
-    if (durable) {
-      index.put(digest, r);
-    } else {
-      index.putRelaxed(digest, r);
-    }
-    if (records != null) {
-      records.put(digest, Optional.of(r));
-    }
-  }
-
-  /** Drops a record (under the digest's lock, held by the caller) and updates the cache. */
-  void forget(Digest digest) throws IOException {
-    index.delete(digest);
-    if (records != null) {
-      records.put(digest, Optional.empty());
-    }
-    accessWritten.invalidate(digest);
-  }
-
-  /** Applies {@code change} to an existing record under the digest's lock. */
-  void mutate(Digest digest, UnaryOperator<BlobRecord> change) throws IOException {
-    ReentrantLock lock = lockOf(digest);
-    lock.lock();
-    try {
-      BlobRecord r = record(digest).orElseThrow(() -> new BlobNotFoundException(digest));
-      BlobRecord next = change.apply(r);
-      if (!next.equals(r)) {
-        store(digest, next, true);
-      }
-    } finally {
-      lock.unlock();
-    }
+    records.put(digest, r, durable);
   }
 
   /**
@@ -401,11 +346,7 @@ public final class ContentStore implements AutoCloseable {
           existing
               .map(e -> Records.completed(e, size, mediaType))
               .orElseGet(() -> Records.complete(size, mediaType, now));
-      index.put(digest, r, now);
-      if (records != null) {
-        records.put(digest, Optional.of(r));
-      }
-      accessWritten.put(digest, now);
+      records.putWithAccess(digest, r, now);
       if (existing.filter(Records::isPartial).isPresent()) {
         usage.partialRemoved(Records.bytesHeld(existing.get()));
         partials.discardFile(digest);
@@ -456,7 +397,7 @@ public final class ContentStore implements AutoCloseable {
         partials.discardFile(digest);
         usage.partialRemoved(Records.bytesHeld(rec));
       }
-      forget(digest);
+      records.delete(digest);
       return true;
     } finally {
       lock.unlock();
@@ -475,20 +416,14 @@ public final class ContentStore implements AutoCloseable {
       if (r.filter(Records::isComplete).isPresent() && !Files.exists(paths.blob(digest))) {
         log.warn("blob file missing, dropping its record digest={}", digest);
         usage.completeRemoved(r.get().getSize());
-        forget(digest);
+        records.delete(digest);
       }
     } finally {
       lock.unlock();
     }
   }
 
-  /** Notes an access for eviction order, writing it to the index at most once per interval. */
   void touch(Digest digest) throws IOException {
-    long now = clock.millis();
-    Long written = accessWritten.getIfPresent(digest);
-    if (written == null || now - written >= config.accessWriteInterval().toMillis()) {
-      index.putAccess(digest, now);
-      accessWritten.put(digest, now);
-    }
+    records.touch(digest);
   }
 }
