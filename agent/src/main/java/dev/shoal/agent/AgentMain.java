@@ -3,7 +3,10 @@ package dev.shoal.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.control.ControlServer;
+import dev.shoal.agent.control.ControlService;
 import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
@@ -27,14 +30,20 @@ public final class AgentMain implements AutoCloseable {
   private final Readiness readiness;
   private final HttpServer server;
   private final ContentStore store;
+  private final ControlServer control;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AgentMain(
-      AgentConfig config, Readiness readiness, HttpServer server, ContentStore store) {
+      AgentConfig config,
+      Readiness readiness,
+      HttpServer server,
+      ContentStore store,
+      ControlServer control) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
     this.store = store;
+    this.control = control;
   }
 
   /**
@@ -60,18 +69,34 @@ public final class AgentMain implements AutoCloseable {
       server.close();
       throw e;
     }
+    ControlServer control;
+    try {
+      control =
+          ControlServer.start(
+              config.control().listen(), new ControlService(store, server.uri(), clock.instant()));
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      server.close();
+      throw e;
+    }
     readiness.ready();
     log.info(
-        "agent ready listen={} upstream={} data={}",
+        "agent ready listen={} control={} upstream={} data={}",
         server.uri(),
+        control.address(),
         config.mirror().upstream(),
         config.dataDir());
-    return new AgentMain(config, readiness, server, store);
+    return new AgentMain(config, readiness, server, store, control);
   }
 
   /** The mirror's base URL, with the bound port. */
   public URI uri() {
     return server.uri();
+  }
+
+  /** Where the control API listens, with the bound port. */
+  public HostPort controlAddress() {
+    return control.address();
   }
 
   public Path dataDir() {
@@ -86,6 +111,7 @@ public final class AgentMain implements AutoCloseable {
     }
     log.info("agent stopping");
     readiness.notReady("shutting down");
+    control.close();
     server.close();
     try {
       AutoCloseable closeable = store;

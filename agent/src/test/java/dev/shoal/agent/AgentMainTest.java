@@ -1,133 +1,29 @@
 package dev.shoal.agent;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.core.config.HostPort;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.shoal.core.testing.RegistryServerContract;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The real agent (store, HTTP server) on 127.0.0.1 with an ephemeral port. */
-class AgentMainTest {
-  @TempDir Path data;
+/**
+ * The real agent (store, HTTP server) on 127.0.0.1 with an ephemeral port; its registry port
+ * behaves as {@link RegistryServerContract} says.
+ */
+class AgentMainTest extends RegistryServerContract<AgentMain> {
+  AgentMainTest() {
+    super(AgentMain::uri, AgentMain::dataDir);
+  }
 
-  private final HttpClient client =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-  private AgentMain agent;
-
-  @BeforeEach
-  void start() throws Exception {
+  @Override
+  protected AgentMain start(HostPort listen, Path data) throws IOException {
     AgentConfig config =
         AgentConfig.defaults(data)
-            .withMirror(MirrorConfig.defaults().withListen(new HostPort("127.0.0.1", 0)));
-    agent = AgentMain.start(config, Clock.systemUTC());
-  }
-
-  @AfterEach
-  void stop() {
-    agent.close();
-  }
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(agent.uri().resolve(path)).GET());
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return client.send(
-        request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  @Test
-  void start_bindsAnEphemeralPortAndReportsIt() {
-    assertThat(agent.uri().getHost()).isEqualTo("127.0.0.1");
-    assertThat(agent.uri().getPort()).isPositive();
-    assertThat(agent.dataDir()).isEqualTo(data);
-  }
-
-  @Test
-  void v2_answersAsARegistry() throws Exception {
-    HttpResponse<String> response = get("/v2/");
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .contains("registry/2.0");
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(response.body()).isEqualTo("{}");
-  }
-
-  @Test
-  void v2_headHasHeadersButNoBody() throws Exception {
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(agent.uri().resolve("/v2/")).method("HEAD", noBody()));
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Length")).contains("2");
-    assertThat(response.body()).isEmpty();
-  }
-
-  @Test
-  void healthAndReadiness_are200WhileRunning() throws Exception {
-    assertThat(get("/healthz").statusCode()).isEqualTo(200);
-    HttpResponse<String> ready = get("/readyz");
-    assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).isEqualTo("ready\n");
-  }
-
-  @Test
-  void unknownRegistryEndpoint_isAnOciErrorNamingThePath() throws Exception {
-    HttpResponse<String> response = get("/v2/library/busybox/manifests/latest?ns=docker.io");
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .contains("registry/2.0");
-    assertThat(response.body())
-        .startsWith("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":")
-        .contains("not implemented yet")
-        .contains("\"path\":\"/v2/library/busybox/manifests/latest\"");
-  }
-
-  @Test
-  void pathsOutsideTheApi_arePlain404() throws Exception {
-    HttpResponse<String> response = get("/nothing-here");
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
-  }
-
-  @Test
-  void otherMethodsOnKnownPaths_are405WithAllow() throws Exception {
-    HttpResponse<String> response =
-        send(HttpRequest.newBuilder(agent.uri().resolve("/healthz")).POST(noBody()));
-    assertThat(response.statusCode()).isEqualTo(405);
-    assertThat(response.headers().firstValue("Allow")).contains("GET, HEAD");
-  }
-
-  @Test
-  void close_stopsListening() throws Exception {
-    URI uri = agent.uri();
-    agent.close();
-    agent.close(); // idempotent
-    assertThatThrownBy(
-            () ->
-                client.send(
-                    HttpRequest.newBuilder(uri.resolve("/healthz")).build(),
-                    HttpResponse.BodyHandlers.discarding()))
-        .isInstanceOf(ConnectException.class);
-  }
-
-  private static HttpRequest.BodyPublisher noBody() {
-    return HttpRequest.BodyPublishers.noBody();
+            .withMirror(MirrorConfig.defaults().withListen(listen))
+            .withControl(new ControlConfig(new HostPort("127.0.0.1", 0)));
+    return AgentMain.start(config, Clock.systemUTC());
   }
 }

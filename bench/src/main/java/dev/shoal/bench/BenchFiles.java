@@ -1,5 +1,6 @@
 package dev.shoal.bench;
 
+import dev.shoal.core.store.DiskUsage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,20 @@ import java.util.stream.Stream;
 
 /** Scratch directories and random content for benchmarks; the JMH stand-in for {@code @TempDir}. */
 public final class BenchFiles {
+  /** A disk that is never full, so background eviction never runs during a measurement. */
+  public static final DiskUsage NEVER_FULL =
+      new DiskUsage() {
+        @Override
+        public long totalBytes() {
+          return 1L << 50;
+        }
+
+        @Override
+        public long usableBytes() {
+          return 1L << 50;
+        }
+      };
+
   private BenchFiles() {}
 
   /** A fresh directory under {@code java.io.tmpdir} (/tmp), to be removed with {@link #delete}. */
@@ -28,6 +43,20 @@ public final class BenchFiles {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
+    }
+  }
+
+  /**
+   * A trial's teardown: closes {@code open} (a store or an index; nothing when null), then removes
+   * {@code dir}, also when closing failed.
+   */
+  public static void closeAndDelete(AutoCloseable open, Path dir) throws Exception {
+    try {
+      if (open != null) {
+        open.close();
+      }
+    } finally {
+      delete(dir);
     }
   }
 

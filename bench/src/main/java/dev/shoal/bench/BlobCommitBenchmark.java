@@ -4,7 +4,6 @@ import dev.shoal.core.digest.Digest;
 import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.BlobWriter;
 import dev.shoal.core.store.ContentStore;
-import dev.shoal.core.store.DiskUsage;
 import dev.shoal.core.store.StoreConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,20 +50,6 @@ public class BlobCommitBenchmark {
   private static final String MEDIA_TYPE = "application/vnd.oci.image.layer.v1.tar+gzip";
   private static final int CHUNK = 1 << 20;
 
-  /** A disk that is never full, so background eviction never runs during a measurement. */
-  private static final DiskUsage NEVER_FULL =
-      new DiskUsage() {
-        @Override
-        public long totalBytes() {
-          return 1L << 50;
-        }
-
-        @Override
-        public long usableBytes() {
-          return 1L << 50;
-        }
-      };
-
   /** Blob size in bytes: 4 KiB (a manifest or config) and 64 MiB (a layer). */
   @Param({"4096", "67108864"})
   public int size;
@@ -83,16 +68,13 @@ public class BlobCommitBenchmark {
     plainDir = Files.createDirectories(dir.resolve("plain"));
     store =
         ContentStore.open(
-            StoreConfig.defaults(dir.resolve("store")), Clock.systemUTC(), NEVER_FULL);
+            StoreConfig.defaults(dir.resolve("store")), Clock.systemUTC(), BenchFiles.NEVER_FULL);
     content = BenchFiles.randomBytes(size, 3);
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    if (store != null) {
-      store.close();
-    }
-    BenchFiles.delete(dir);
+  public void tearDown() throws Exception {
+    BenchFiles.closeAndDelete(store, dir);
   }
 
   @Setup(Level.Invocation)

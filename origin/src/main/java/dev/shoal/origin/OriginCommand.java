@@ -2,21 +2,19 @@ package dev.shoal.origin;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.shoal.core.cli.Foreground;
+import dev.shoal.core.cli.ConfigLayers;
 import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.cli.ServerOptions;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
-import dev.shoal.core.config.HostPort;
-import dev.shoal.origin.config.ApiConfig;
 import dev.shoal.origin.config.OriginConfig;
 import dev.shoal.origin.config.OriginConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code shoal origin}: runs the origin registry in the foreground until SIGTERM or Ctrl-C. */
 @Command(
@@ -28,6 +26,14 @@ import picocli.CommandLine.Spec;
       "Settings come from defaults, then --config FILE (see deploy/origin.yaml), then flags."
     })
 final class OriginCommand implements Callable<Integer> {
+  private static final ConfigLayers<OriginConfig> LAYERS =
+      new ConfigLayers<>(
+          "origin",
+          OriginConfig::defaults,
+          OriginConfigLoader::load,
+          OriginConfig::withDataDir,
+          (config, listen) -> config.withApi(config.api().withListen(listen)));
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -42,17 +48,7 @@ final class OriginCommand implements Callable<Integer> {
               + "else $XDG_DATA_HOME/shoal/origin).")
   Path data;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
-  Path config;
-
-  @Option(
-      names = "--exit-with-pid",
-      paramLabel = "PID",
-      hidden = true,
-      description = "Stop when this process exits (shoal demo uses it).")
-  Long exitWithPid;
-
-  @Spec CommandSpec spec;
+  @Mixin ServerOptions server;
 
   private final Environment env;
 
@@ -62,28 +58,14 @@ final class OriginCommand implements Callable<Integer> {
 
   /** Defaults, overridden by the config file, overridden by flags. */
   OriginConfig resolveConfig() throws ConfigException {
-    Path defaultDataDir = env.defaultDataDir("origin");
-    OriginConfig resolved =
-        config == null
-            ? OriginConfig.defaults(defaultDataDir)
-            : OriginConfigLoader.load(config, defaultDataDir);
-    if (data != null) {
-      resolved = resolved.withDataDir(data.toAbsolutePath().normalize());
-    }
-    ApiConfig api = resolved.api();
-    if (listen != null) {
-      api = api.withListen(HostPort.parse("--listen", listen));
-    }
-    return resolved.withApi(api);
+    return server.resolve(LAYERS, env, data, listen);
   }
 
   @Override
   public Integer call() throws Exception {
     OriginConfig resolved = resolveConfig();
-    return Foreground.run(
+    return server.runInForeground(
         () -> OriginMain.start(resolved, Clock.systemUTC()),
-        origin -> "shoal origin listening on " + origin.uri() + " (data " + origin.dataDir() + ")",
-        exitWithPid,
-        spec.commandLine().getOut());
+        origin -> "shoal origin listening on " + origin.uri() + " (data " + origin.dataDir() + ")");
   }
 }

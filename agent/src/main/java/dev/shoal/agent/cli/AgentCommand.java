@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.agent.AgentMain;
 import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.AgentConfigLoader;
-import dev.shoal.agent.config.MirrorConfig;
-import dev.shoal.core.cli.Foreground;
+import dev.shoal.agent.config.ControlConfig;
+import dev.shoal.core.cli.ConfigLayers;
 import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.cli.ServerOptions;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.ConfigValues;
 import dev.shoal.core.config.Environment;
@@ -16,9 +17,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code shoal agent}: runs the node agent in the foreground until SIGTERM or Ctrl-C. */
 @Command(
@@ -30,6 +30,14 @@ import picocli.CommandLine.Spec;
       "Settings come from defaults, then --config FILE (see deploy/agent.yaml), then flags."
     })
 public final class AgentCommand implements Callable<Integer> {
+  private static final ConfigLayers<AgentConfig> LAYERS =
+      new ConfigLayers<>(
+          "agent",
+          AgentConfig::defaults,
+          AgentConfigLoader::load,
+          AgentConfig::withDataDir,
+          (config, listen) -> config.withMirror(config.mirror().withListen(listen)));
+
   @Option(
       names = "--listen",
       paramLabel = "HOST:PORT",
@@ -45,22 +53,20 @@ public final class AgentCommand implements Callable<Integer> {
   Path data;
 
   @Option(
+      names = "--control-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Address of the control API the shoal CLI talks to (default: 127.0.0.1:5051)."
+              + " Keep it on loopback: it can evict and pin blobs.")
+  String controlListen;
+
+  @Option(
       names = "--upstream",
       paramLabel = "URL",
       description = "Registry the mirror pulls from (default: http://127.0.0.1:5000).")
   String upstream;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file.")
-  Path config;
-
-  @Option(
-      names = "--exit-with-pid",
-      paramLabel = "PID",
-      hidden = true,
-      description = "Stop when this process exits (shoal demo uses it).")
-  Long exitWithPid;
-
-  @Spec CommandSpec spec;
+  @Mixin ServerOptions server;
 
   private final Environment env;
 
@@ -70,31 +76,31 @@ public final class AgentCommand implements Callable<Integer> {
 
   /** Defaults, overridden by the config file, overridden by flags. */
   AgentConfig resolveConfig() throws ConfigException {
-    Path defaultDataDir = env.defaultDataDir("agent");
-    AgentConfig resolved =
-        config == null
-            ? AgentConfig.defaults(defaultDataDir)
-            : AgentConfigLoader.load(config, defaultDataDir);
-    if (data != null) {
-      resolved = resolved.withDataDir(data.toAbsolutePath().normalize());
+    AgentConfig resolved = server.resolve(LAYERS, env, data, listen);
+    if (controlListen != null) {
+      resolved =
+          resolved.withControl(
+              new ControlConfig(HostPort.parse("--control-listen", controlListen)));
     }
-    MirrorConfig mirror = resolved.mirror();
-    if (listen != null) {
-      mirror = mirror.withListen(HostPort.parse("--listen", listen));
+    if (upstream == null) {
+      return resolved;
     }
-    if (upstream != null) {
-      mirror = mirror.withUpstream(ConfigValues.parseHttpUrl("--upstream", upstream));
-    }
-    return resolved.withMirror(mirror);
+    return resolved.withMirror(
+        resolved.mirror().withUpstream(ConfigValues.parseHttpUrl("--upstream", upstream)));
   }
 
   @Override
   public Integer call() throws Exception {
     AgentConfig resolved = resolveConfig();
-    return Foreground.run(
+    return server.runInForeground(
         () -> AgentMain.start(resolved, Clock.systemUTC()),
-        agent -> "shoal agent listening on " + agent.uri() + " (data " + agent.dataDir() + ")",
-        exitWithPid,
-        spec.commandLine().getOut());
+        agent ->
+            "shoal agent listening on "
+                + agent.uri()
+                + " (control "
+                + agent.controlAddress()
+                + ", data "
+                + agent.dataDir()
+                + ")");
   }
 }

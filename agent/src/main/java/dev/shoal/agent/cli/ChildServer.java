@@ -30,12 +30,14 @@ import java.util.regex.Pattern;
  */
 final class ChildServer {
   private static final Pattern LISTENING = Pattern.compile("^shoal \\S+ listening on (\\S+) ");
+  private static final Pattern CONTROL = Pattern.compile("\\(control (\\S+?),");
   private static final Duration POLL = Duration.ofMillis(100);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
 
   private final String role;
   private final Process process;
   private final CompletableFuture<URI> listening = new CompletableFuture<>();
+  private volatile String control;
   private final List<Thread> pumps = new ArrayList<>();
 
   private ChildServer(String role, Process process) {
@@ -59,6 +61,10 @@ final class ChildServer {
         line -> {
           Matcher m = LISTENING.matcher(line);
           if (!child.listening.isDone() && m.find()) {
+            Matcher c = CONTROL.matcher(line);
+            if (c.find()) {
+              child.control = c.group(1);
+            }
             child.listening.complete(URI.create(m.group(1)));
           }
           log.println(prefix + line);
@@ -91,6 +97,11 @@ final class ChildServer {
 
   String role() {
     return role;
+  }
+
+  /** The control API address from the ready line, for an agent; null for an origin. */
+  String controlAddress() {
+    return control;
   }
 
   long pid() {

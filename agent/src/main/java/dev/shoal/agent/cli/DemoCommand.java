@@ -123,9 +123,14 @@ public final class DemoCommand implements Callable<Integer> {
             launcher,
             "agent",
             List.of(
-                "--listen", "127.0.0.1:0",
-                "--data", agentData.toString(),
-                "--upstream", originUri.toString()),
+                "--listen",
+                "127.0.0.1:0",
+                "--control-listen",
+                "127.0.0.1:0",
+                "--data",
+                agentData.toString(),
+                "--upstream",
+                originUri.toString()),
             self);
     URI agentUri = awaitListening(agent, deadline);
     HttpClient client =
@@ -145,7 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(
         "shoal demo: data in %s (%s)%n",
         dataRoot, keep ? "kept on exit" : "deleted on exit; --keep keeps it");
-    out.printf("shoal demo: ready; try: curl -i %s/v2/%n", agentUri);
+    out.printf(
+        "shoal demo: ready; try: curl -i %s/v2/  or  ./shoal status --agent %s%n",
+        agentUri, agent.controlAddress());
     out.println(
         runFor == null
             ? "shoal demo: running until Ctrl-C"

@@ -3,6 +3,7 @@ package dev.shoal.agent.cli;
 import dev.shoal.core.cli.CliErrors;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.Environment;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,17 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = "Shoal: peer-to-peer container image layer distribution.",
-    subcommands = {AgentCommand.class, DemoCommand.class, VersionCommand.class, HelpCommand.class},
+    subcommands = {
+      AgentCommand.class,
+      StatusCommand.class,
+      BlobsCommand.class,
+      EvictCommand.class,
+      PinCommand.Pin.class,
+      PinCommand.Unpin.class,
+      DemoCommand.class,
+      VersionCommand.class,
+      HelpCommand.class
+    },
     footer = {"", "The origin registry has its own server: ./shoal origin --help"})
 public final class ShoalCli implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -34,6 +45,10 @@ public final class ShoalCli implements Callable<Integer> {
    * The command line with its error handling; commands that need the environment get {@code env}.
    */
   static CommandLine commandLine(Environment env) {
+    return commandLine(env, Clock.systemUTC());
+  }
+
+  static CommandLine commandLine(Environment env, Clock clock) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -47,6 +62,21 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == VersionCommand.class) {
               return type.cast(new VersionCommand(env));
+            }
+            if (type == StatusCommand.class) {
+              return type.cast(new StatusCommand(env, clock));
+            }
+            if (type == BlobsCommand.class) {
+              return type.cast(new BlobsCommand(env, clock));
+            }
+            if (type == EvictCommand.class) {
+              return type.cast(new EvictCommand(env));
+            }
+            if (type == PinCommand.Pin.class) {
+              return type.cast(new PinCommand.Pin(env));
+            }
+            if (type == PinCommand.Unpin.class) {
+              return type.cast(new PinCommand.Unpin(env));
             }
             return defaults.create(type);
           }

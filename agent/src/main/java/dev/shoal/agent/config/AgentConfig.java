@@ -11,16 +11,19 @@ import java.nio.file.Path;
  *
  * @param store the content store; its data directory is the agent's data directory
  * @param mirror the registry mirror (HTTP listen address and upstream)
+ * @param control the control API the CLI talks to
  */
-public record AgentConfig(StoreConfig store, MirrorConfig mirror) {
+public record AgentConfig(StoreConfig store, MirrorConfig mirror, ControlConfig control) {
   public AgentConfig {
     requireNonNull(store, "store");
     requireNonNull(mirror, "mirror");
+    requireNonNull(control, "control");
   }
 
   /** Every default, with data in {@code dataDir}. */
   public static AgentConfig defaults(Path dataDir) {
-    return new AgentConfig(StoreConfig.defaults(dataDir), MirrorConfig.defaults());
+    return new AgentConfig(
+        StoreConfig.defaults(dataDir), MirrorConfig.defaults(), ControlConfig.defaults());
   }
 
   /** The root of everything the agent keeps on disk. */
@@ -29,10 +32,14 @@ public record AgentConfig(StoreConfig store, MirrorConfig mirror) {
   }
 
   public AgentConfig withDataDir(Path dir) {
-    return new AgentConfig(store.withDataDir(dir), mirror);
+    return new AgentConfig(store.withDataDir(dir), mirror, control);
   }
 
   public AgentConfig withMirror(MirrorConfig config) {
-    return new AgentConfig(store, config);
+    return new AgentConfig(store, config, control);
+  }
+
+  public AgentConfig withControl(ControlConfig config) {
+    return new AgentConfig(store, mirror, config);
   }
 }

@@ -13,8 +13,10 @@ import java.util.Set;
  * that names the file and the key.
  */
 public final class AgentConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of("dataDir", StoreSection.NAME, "mirror");
+  private static final Set<String> TOP_KEYS =
+      Set.of("dataDir", StoreSection.NAME, "mirror", "control");
   private static final Set<String> MIRROR_KEYS = Set.of("listen", "upstream");
+  private static final Set<String> CONTROL_KEYS = Set.of("listen");
 
   private AgentConfigLoader() {}
 
@@ -35,7 +37,11 @@ public final class AgentConfigLoader {
           store,
           new MirrorConfig(
               mirror.hostPort("listen").orElse(defaults.listen()),
-              mirror.httpUrl("upstream").orElse(defaults.upstream())));
+              mirror.httpUrl("upstream").orElse(defaults.upstream())),
+          new ControlConfig(
+              root.section("control", CONTROL_KEYS)
+                  .hostPort("listen")
+                  .orElse(ControlConfig.DEFAULT_LISTEN)));
     } catch (ConfigException e) {
       throw e.inFile(file);
     }

@@ -38,7 +38,8 @@ class AgentCommandTest {
         file,
         "dataDir: /srv/from-file\n"
             + "store:\n  maxBytes: 1GiB\n"
-            + "mirror:\n  listen: 127.0.0.1:6000\n  upstream: http://from-file:5000\n");
+            + "mirror:\n  listen: 127.0.0.1:6000\n  upstream: http://from-file:5000\n"
+            + "control:\n  listen: 127.0.0.1:6001\n");
     AgentConfig config =
         resolve(
             "agent",
@@ -49,10 +50,13 @@ class AgentCommandTest {
             "--data",
             "/srv/from-flag",
             "--upstream",
-            "https://from-flag.example.com");
+            "https://from-flag.example.com",
+            "--control-listen",
+            "127.0.0.1:7001");
     assertThat(config.mirror().listen()).isEqualTo(new HostPort("127.0.0.1", 7000));
     assertThat(config.mirror().upstream()).isEqualTo(URI.create("https://from-flag.example.com"));
     assertThat(config.dataDir()).isEqualTo(Path.of("/srv/from-flag"));
+    assertThat(config.control().listen()).isEqualTo(new HostPort("127.0.0.1", 7001));
     // What no flag overrides still comes from the file.
     assertThat(config.store().maxBytes()).isEqualTo(1L << 30);
   }
@@ -60,9 +64,11 @@ class AgentCommandTest {
   @Test
   void fileValues_applyWhereNoFlagIsGiven() throws Exception {
     Path file = tmp.resolve("agent.yaml");
-    Files.writeString(file, "mirror:\n  listen: 127.0.0.1:6000\n");
+    Files.writeString(
+        file, "mirror:\n  listen: 127.0.0.1:6000\ncontrol:\n  listen: '[::1]:6001'\n");
     AgentConfig config = resolve("agent", "--config", file.toString());
     assertThat(config.mirror().listen()).isEqualTo(new HostPort("127.0.0.1", 6000));
+    assertThat(config.control().listen()).isEqualTo(new HostPort("::1", 6001));
     assertThat(config.mirror().upstream()).isEqualTo(URI.create("http://127.0.0.1:5000"));
   }
 

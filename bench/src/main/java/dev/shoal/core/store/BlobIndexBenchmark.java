@@ -38,57 +38,41 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BlobIndexBenchmark {
   private Path dir;
   private BlobIndex index;
-  private Digest[] present;
-  private Digest[] absent;
+  private IndexFixture.Keys keys;
   private BlobRecord record;
-  private int next;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = BenchFiles.freshDir("index");
-    present = IndexFixture.present();
-    absent = IndexFixture.absent();
+    keys = new IndexFixture.Keys();
     record = IndexFixture.record(4096);
-    try (BlobIndex fill = BlobIndex.open(dir)) {
-      for (Digest d : present) {
-        fill.putRelaxed(d, record);
-      }
-    }
+    IndexFixture.fill(dir, keys.present(), record);
     index = BlobIndex.open(dir);
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    if (index != null) {
-      index.close();
-    }
-    BenchFiles.delete(dir);
-  }
-
-  private int nextSlot() {
-    int i = next;
-    next = i + 1 == present.length ? 0 : i + 1;
-    return i;
+  public void tearDown() throws Exception {
+    BenchFiles.closeAndDelete(index, dir);
   }
 
   @Benchmark
   public Optional<BlobRecord> getHit() throws IndexException {
-    return index.get(present[nextSlot()]);
+    return index.get(keys.nextPresent());
   }
 
   @Benchmark
   public Optional<BlobRecord> getMiss() throws IndexException {
-    return index.get(absent[nextSlot()]);
+    return index.get(keys.nextAbsent());
   }
 
   /** {@link BlobIndex#put(Digest, BlobRecord)}: a synced write-ahead-log append per call. */
   @Benchmark
   public void putDurable() throws IndexException {
-    index.put(present[nextSlot()], record);
+    index.put(keys.nextPresent(), record);
   }
 
   @Benchmark
   public void putRelaxed() throws IndexException {
-    index.putRelaxed(present[nextSlot()], record);
+    index.putRelaxed(keys.nextPresent(), record);
   }
 }

@@ -2,7 +2,6 @@ package dev.shoal.core.store;
 
 import dev.shoal.bench.BenchFiles;
 import dev.shoal.core.digest.Digest;
-import dev.shoal.proto.index.v1.BlobRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,47 +38,28 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 8, time = 1)
 @State(Scope.Benchmark)
 public class StoreContainsBenchmark {
-  /** A disk that is never full, so background eviction never runs during a measurement. */
-  static final DiskUsage NEVER_FULL =
-      new DiskUsage() {
-        @Override
-        public long totalBytes() {
-          return 1L << 50;
-        }
-
-        @Override
-        public long usableBytes() {
-          return 1L << 50;
-        }
-      };
-
   @Param({"100000", "0"})
   public long cacheEntries;
 
   private Path dir;
   private ContentStore store;
-  private Digest[] present;
-  private Digest[] absent;
-  private int next;
+  private IndexFixture.Keys keys;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
     dir = BenchFiles.freshDir("contains");
-    present = IndexFixture.present();
-    absent = IndexFixture.absent();
+    keys = new IndexFixture.Keys();
+    Digest[] present = keys.present();
     StoreConfig config = StoreConfig.defaults(dir).withCacheEntries(cacheEntries);
     BlobPaths paths = new BlobPaths(config);
     paths.createDirectories();
-    BlobRecord empty = IndexFixture.record(0);
-    try (BlobIndex fill = BlobIndex.open(config.indexDir())) {
-      for (Digest d : present) {
-        fill.putRelaxed(d, empty);
-        Path f = paths.blob(d);
-        Files.createDirectories(f.getParent());
-        Files.createFile(f);
-      }
+    IndexFixture.fill(config.indexDir(), present, IndexFixture.record(0));
+    for (Digest d : present) {
+      Path f = paths.blob(d);
+      Files.createDirectories(f.getParent());
+      Files.createFile(f);
     }
-    store = ContentStore.open(config, Clock.systemUTC(), NEVER_FULL);
+    store = ContentStore.open(config, Clock.systemUTC(), BenchFiles.NEVER_FULL);
     if (store.stats().completeBlobs() != present.length) {
       throw new IllegalStateException(
           "store holds " + store.stats() + " (expected: " + present.length + " complete blobs)");
@@ -87,26 +67,17 @@ public class StoreContainsBenchmark {
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    if (store != null) {
-      store.close();
-    }
-    BenchFiles.delete(dir);
-  }
-
-  private int nextSlot() {
-    int i = next;
-    next = i + 1 == present.length ? 0 : i + 1;
-    return i;
+  public void tearDown() throws Exception {
+    BenchFiles.closeAndDelete(store, dir);
   }
 
   @Benchmark
   public boolean containsHit() throws IOException {
-    return store.contains(present[nextSlot()]);
+    return store.contains(keys.nextPresent());
   }
 
   @Benchmark
   public boolean containsMiss() throws IOException {
-    return store.contains(absent[nextSlot()]);
+    return store.contains(keys.nextAbsent());
   }
 }

@@ -20,7 +20,7 @@ public final class UnknownEndpointHandler implements HttpHandler {
       return RegistryErrors.error(
           HttpResponseStatus.NOT_FOUND,
           "UNSUPPORTED",
-          "this endpoint is not implemented yet by the shoal agent",
+          "this endpoint is not implemented yet by this Shoal server",
           detail(request, path));
     }
     return Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");

@@ -4,12 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Json.Where;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,32 +15,20 @@ import java.util.Map;
  *
  * <p>A class rather than a record so that nobody can pair fields with bytes they did not come from.
  */
-public final class ImageManifest implements ParsedManifest {
-  private final byte[] raw;
-  private final Digest digest;
-  private final String mediaType;
-  private final String artifactType;
+public final class ImageManifest extends ManifestDocument implements ParsedManifest {
   private final Descriptor config;
   private final List<Descriptor> layers;
-  private final Descriptor subject;
-  private final Map<String, String> annotations;
 
   private ImageManifest(
       byte[] raw,
+      ObjectNode root,
       String mediaType,
-      String artifactType,
+      Where where,
       Descriptor config,
-      List<Descriptor> layers,
-      Descriptor subject,
-      Map<String, String> annotations) {
-    this.raw = raw;
-    this.digest = Digest.sha256Of(raw);
-    this.mediaType = mediaType;
-    this.artifactType = artifactType;
+      List<Descriptor> layers) {
+    super(raw, root, mediaType, where);
     this.config = config;
-    this.layers = List.copyOf(layers);
-    this.subject = subject;
-    this.annotations = annotations;
+    this.layers = layers;
   }
 
   /** Parses an image manifest; an index is refused. See {@link Manifests#parse}. */
@@ -79,32 +63,8 @@ public final class ImageManifest implements ParsedManifest {
         Descriptor.fromJson(
             Json.reqObject(root, "config", where, "a descriptor of the image config"),
             where.field("config"));
-    List<ObjectNode> layerNodes = Json.optObjects(root, "layers", where);
-    if (layerNodes == null) {
-      throw where.field("layers").missing("an array of layer descriptors");
-    }
-    List<Descriptor> layers = new ArrayList<>(layerNodes.size());
-    for (int i = 0; i < layerNodes.size(); i++) {
-      layers.add(Descriptor.fromJson(layerNodes.get(i), where.field("layers").index(i)));
-    }
-    return new ImageManifest(
-        raw,
-        mediaType,
-        Manifests.artifactType(root, where),
-        config,
-        layers,
-        Manifests.subject(root, where),
-        Json.stringMap(root, "annotations", where));
-  }
-
-  @Override
-  public String mediaType() {
-    return mediaType;
-  }
-
-  @Override
-  public String artifactType() {
-    return artifactType;
+    List<Descriptor> layers = descriptors(root, "layers", where, "an array of layer descriptors");
+    return new ImageManifest(raw, root, mediaType, where, config, layers);
   }
 
   /** The image config blob (or, for an artifact, its config). */
@@ -117,14 +77,11 @@ public final class ImageManifest implements ParsedManifest {
     return layers;
   }
 
-  @Override
-  public Descriptor subject() {
-    return subject;
-  }
-
+  // Declared here, not only inherited, so that the public signature keeps its type arguments:
+  // javac's bridge for a public method inherited from a package-private class is erased.
   @Override
   public Map<String, String> annotations() {
-    return annotations;
+    return super.annotations();
   }
 
   @Override
@@ -136,73 +93,28 @@ public final class ImageManifest implements ParsedManifest {
   }
 
   @Override
-  public byte[] raw() {
-    return raw.clone();
-  }
-
-  @Override
-  public ByteBuffer rawBuffer() {
-    return ByteBuffer.wrap(raw).asReadOnlyBuffer();
-  }
-
-  @Override
-  public Digest digest() {
-    return digest;
-  }
-
-  @Override
-  public long size() {
-    return raw.length;
-  }
-
-  /** Equal when both have the same bytes and media type. */
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ImageManifest other
-        && mediaType.equals(other.mediaType)
-        && Arrays.equals(raw, other.raw);
-  }
-
-  @Override
-  public int hashCode() {
-    return digest.hashCode();
-  }
-
-  @Override
   public String toString() {
-    return "ImageManifest[" + digest + ", " + mediaType + ", " + layers.size() + " layers]";
+    return "ImageManifest[" + digest() + ", " + mediaType() + ", " + layers.size() + " layers]";
   }
 
   /** Builds an image manifest as canonical JSON; {@link #build()} validates it like a parse. */
   public static final class Builder {
-    private String mediaType = MediaTypes.OCI_MANIFEST;
-    private String artifactType;
+    private final HeaderFields header =
+        new HeaderFields(
+            MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST, MediaTypes::isManifest);
     private Descriptor config;
     private final List<Descriptor> layers = new ArrayList<>();
-    private Descriptor subject;
-    private final Map<String, String> annotations = new LinkedHashMap<>();
 
     private Builder() {}
 
     /** {@link MediaTypes#OCI_MANIFEST} (the default) or {@link MediaTypes#DOCKER_MANIFEST}. */
     public Builder mediaType(String mediaType) {
-      requireNonNull(mediaType, "mediaType");
-      if (!MediaTypes.isManifest(mediaType)) {
-        throw new IllegalArgumentException(
-            "mediaType: "
-                + Json.quote(mediaType)
-                + " (expected: "
-                + MediaTypes.OCI_MANIFEST
-                + " or "
-                + MediaTypes.DOCKER_MANIFEST
-                + ")");
-      }
-      this.mediaType = mediaType;
+      header.mediaType(mediaType);
       return this;
     }
 
     public Builder artifactType(String artifactType) {
-      this.artifactType = requireNonNull(artifactType, "artifactType");
+      header.artifactType(artifactType);
       return this;
     }
 
@@ -225,12 +137,12 @@ public final class ImageManifest implements ParsedManifest {
     }
 
     public Builder subject(Descriptor subject) {
-      this.subject = requireNonNull(subject, "subject");
+      header.subject(subject);
       return this;
     }
 
     public Builder annotation(String key, String value) {
-      annotations.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+      header.annotation(key, value);
       return this;
     }
 
@@ -241,14 +153,11 @@ public final class ImageManifest implements ParsedManifest {
       if (config == null) {
         throw new IllegalStateException("config: not set (expected: a descriptor of the config)");
       }
-      ObjectNode root = Json.object();
-      root.put("schemaVersion", 2);
-      root.put("mediaType", mediaType);
+      ObjectNode root = header.start();
       root.set("config", config.toJson());
       ArrayNode layerArray = root.putArray("layers");
       layers.forEach(l -> layerArray.add(l.toJson()));
-      Manifests.putOptional(root, artifactType, subject, annotations);
-      return (ImageManifest) Manifests.parse(Json.canonicalBytes(root), null);
+      return (ImageManifest) header.finish(root);
     }
   }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shoal.core.oci.Json.Where;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -161,31 +160,5 @@ public final class Manifests {
               + " an image manifest or an image index)");
     }
     return indexFields;
-  }
-
-  static String artifactType(ObjectNode root, Where where) {
-    String artifactType = Json.optString(root, "artifactType", where);
-    if (artifactType != null) {
-      Descriptor.checkMediaType(artifactType, where.field("artifactType"));
-    }
-    return artifactType;
-  }
-
-  static Descriptor subject(ObjectNode root, Where where) {
-    ObjectNode subject = Json.optObject(root, "subject", where);
-    return subject == null ? null : Descriptor.fromJson(subject, where.field("subject"));
-  }
-
-  static void putOptional(
-      ObjectNode root, String artifactType, Descriptor subject, Map<String, String> annotations) {
-    if (artifactType != null) {
-      root.put("artifactType", artifactType);
-    }
-    if (subject != null) {
-      root.set("subject", subject.toJson());
-    }
-    if (!annotations.isEmpty()) {
-      root.set("annotations", Json.strings(annotations));
-    }
   }
 }

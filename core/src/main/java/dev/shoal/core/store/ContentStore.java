@@ -40,6 +40,7 @@ public final class ContentStore implements AutoCloseable {
   private final PartialBlobs partials;
   private final StoreUsage usage;
   private final Evictor evictor;
+  private final DiskUsage disk;
 
   private ContentStore(StoreConfig config, Clock clock, BlobIndex index, DiskUsage disk) {
     this.config = config;
@@ -49,6 +50,7 @@ public final class ContentStore implements AutoCloseable {
     this.partials = new PartialBlobs(this);
     this.usage = new StoreUsage();
     this.evictor = new Evictor(this, config, disk);
+    this.disk = disk;
   }
 
   /** Opens the store with the real file system's disk usage. */
@@ -91,6 +93,11 @@ public final class ContentStore implements AutoCloseable {
 
   public StoreConfig config() {
     return config;
+  }
+
+  /** The file system the store lives on, as eviction sees it. */
+  public DiskUsage disk() {
+    return disk;
   }
 
   /**
@@ -198,7 +205,12 @@ public final class ContentStore implements AutoCloseable {
     return partials.open(digest, size, pieceSize, pieceHashes, mediaType);
   }
 
-  /** Removes a blob, complete or partial. Refuses one that is pinned or in use. */
+  /**
+   * Removes a blob, complete or partial.
+   *
+   * @return false when the store did not hold it
+   * @throws BlobInUseException when it is pinned or in use
+   */
   public boolean delete(Digest digest) throws IOException {
     return remove(digest, false);
   }
@@ -373,14 +385,10 @@ public final class ContentStore implements AutoCloseable {
         if (evicting) {
           return false;
         }
-        throw new IOException(
-            "blob "
-                + digest
-                + " is pinned "
-                + rec.getPinsList()
-                + " or in use by "
-                + rec.getReferencesList().stream().map(x -> x.getHolder()).toList()
-                + "; unpin it or stop its users first");
+        throw new BlobInUseException(
+            digest,
+            rec.getPinsList(),
+            rec.getReferencesList().stream().map(x -> x.getHolder()).toList());
       }
       if (Records.isPartial(rec) && partials.active(digest)) {
         if (evicting) {

@@ -1,24 +1,15 @@
 package dev.shoal.origin.api;
 
-import dev.shoal.core.distribution.ApiVersionHandler;
-import dev.shoal.core.distribution.UnknownEndpointHandler;
-import dev.shoal.core.http.HealthHandler;
+import dev.shoal.core.distribution.RegistryRoutes;
 import dev.shoal.core.http.Readiness;
-import dev.shoal.core.http.ReadinessHandler;
 import dev.shoal.core.http.Router;
 
 /** The endpoints of the origin's HTTP port: the registry API and the health probes. */
 public final class ApiRoutes {
   private ApiRoutes() {}
 
+  /** The shared registry routes; the origin's own endpoints are added here as they are written. */
   public static Router create(Readiness readiness) {
-    ApiVersionHandler apiVersion = new ApiVersionHandler();
-    return Router.builder()
-        .get("/v2/", apiVersion)
-        .get("/v2", apiVersion)
-        .get("/healthz", new HealthHandler())
-        .get("/readyz", new ReadinessHandler(readiness))
-        .fallback(new UnknownEndpointHandler())
-        .build();
+    return RegistryRoutes.builder(readiness).build();
   }
 }

@@ -1,0 +1,75 @@
+package dev.shoal.agent.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.core.cli.CliErrors.FailureException;
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.Environment;
+import dev.shoal.proto.control.v1.StatusRequest;
+import dev.shoal.proto.control.v1.StatusResponse;
+import dev.shoal.proto.control.v1.StoreStatus;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code shoal status}: what the local agent is and what its store holds. */
+@Command(name = "status", description = "Show the agent's store, disk use and limits.")
+public final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin AgentConnection connection;
+
+  private final Environment env;
+  private final Clock clock;
+
+  StatusCommand(Environment env, Clock clock) {
+    this.env = requireNonNull(env, "env");
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Integer call() throws ConfigException, FailureException {
+    StatusResponse s =
+        connection.call(env.variables(), stub -> stub.status(StatusRequest.getDefaultInstance()));
+    PrintWriter out = spec.commandLine().getOut();
+    if (connection.json) {
+      out.println(AgentConnection.toJson(s));
+      out.flush();
+      return 0;
+    }
+    StoreStatus st = s.getStore();
+    Duration up = Duration.between(Instant.ofEpochMilli(s.getStartedMillis()), clock.instant());
+    long diskUsed = st.getDiskTotalBytes() - st.getDiskUsableBytes();
+    new Table("", "")
+        .row(
+            "agent",
+            s.getMirrorUrl() + "  (shoal " + s.getVersion() + ", up " + Human.duration(up) + ")")
+        .row("data", s.getDataDir())
+        .row("blobs", st.getCompleteBlobs() + " complete, " + Human.bytes(st.getCompleteBytes()))
+        .row(
+            "downloads",
+            st.getPartialBlobs() + " partial, " + Human.bytes(st.getPartialBytes()) + " held")
+        .row(
+            "disk",
+            Human.percent(
+                    st.getDiskTotalBytes() == 0 ? 0 : (double) diskUsed / st.getDiskTotalBytes())
+                + " used of "
+                + Human.bytes(st.getDiskTotalBytes()))
+        .row(
+            "eviction",
+            "above "
+                + Human.percent(st.getHighWatermark())
+                + " disk, down to "
+                + Human.percent(st.getLowWatermark())
+                + (st.getMaxBytes() > 0
+                    ? "; store limit " + Human.bytes(st.getMaxBytes())
+                    : "; no store limit"))
+        .print(out);
+    return 0;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.shoal.agent.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with a header row and left-aligned columns two spaces apart. */
+final class Table {
+  private final List<String[]> rows = new ArrayList<>();
+  private final int columns;
+
+  Table(String... header) {
+    columns = header.length;
+    rows.add(header);
+  }
+
+  Table row(Object... cells) {
+    if (cells.length != columns) {
+      throw new IllegalArgumentException(
+          "row of " + cells.length + " cells (expected: " + columns + ")");
+    }
+    String[] r = new String[columns];
+    for (int i = 0; i < columns; i++) {
+      r[i] = String.valueOf(cells[i]);
+    }
+    rows.add(r);
+    return this;
+  }
+
+  void print(PrintWriter out) {
+    int[] width = new int[columns];
+    for (String[] r : rows) {
+      for (int i = 0; i < columns; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < columns; i++) {
+        line.append(r[i]);
+        if (i < columns - 1) {
+          line.append(" ".repeat(width[i] - r[i].length() + 2));
+        }
+      }
+      out.println(line.toString().stripTrailing());
+    }
+    out.flush();
+  }
+}

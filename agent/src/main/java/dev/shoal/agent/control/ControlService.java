@@ -1,0 +1,199 @@
+package dev.shoal.agent.control;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.core.cli.ManifestVersion;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.store.BlobInUseException;
+import dev.shoal.core.store.BlobInfo;
+import dev.shoal.core.store.BlobNotFoundException;
+import dev.shoal.core.store.ContentStore;
+import dev.shoal.core.store.EvictionReport;
+import dev.shoal.core.store.StoreConfig;
+import dev.shoal.core.store.StoreStats;
+import dev.shoal.proto.control.v1.BlobEntry;
+import dev.shoal.proto.control.v1.ControlGrpc;
+import dev.shoal.proto.control.v1.EvictRequest;
+import dev.shoal.proto.control.v1.EvictResponse;
+import dev.shoal.proto.control.v1.ListBlobsRequest;
+import dev.shoal.proto.control.v1.ListBlobsResponse;
+import dev.shoal.proto.control.v1.PinRequest;
+import dev.shoal.proto.control.v1.PinResponse;
+import dev.shoal.proto.control.v1.StatusRequest;
+import dev.shoal.proto.control.v1.StatusResponse;
+import dev.shoal.proto.control.v1.StoreStatus;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's control API ({@code shoal.control.v1.Control}): status, the blob list, eviction and
+ * pins, over the content store. Store errors become gRPC statuses here and nowhere else.
+ */
+public final class ControlService extends ControlGrpc.ControlImplBase {
+  private static final Logger log = LoggerFactory.getLogger(ControlService.class);
+  private static final String DEFAULT_PIN = "user";
+
+  private final ContentStore store;
+  private final URI mirrorUri;
+  private final Instant started;
+
+  public ControlService(ContentStore store, URI mirrorUri, Instant started) {
+    this.store = requireNonNull(store, "store");
+    this.mirrorUri = requireNonNull(mirrorUri, "mirrorUri");
+    this.started = requireNonNull(started, "started");
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusResponse> out) {
+    answer(
+        out,
+        () -> {
+          StoreStats s = store.stats();
+          StoreConfig c = store.config();
+          StoreStatus.Builder st =
+              StoreStatus.newBuilder()
+                  .setCompleteBlobs(s.completeBlobs())
+                  .setPartialBlobs(s.partialBlobs())
+                  .setCompleteBytes(s.completeBytes())
+                  .setPartialBytes(s.partialBytes())
+                  .setMaxBytes(c.maxBytes())
+                  .setHighWatermark(c.highWatermark())
+                  .setLowWatermark(c.lowWatermark())
+                  .setDiskTotalBytes(store.disk().totalBytes())
+                  .setDiskUsableBytes(store.disk().usableBytes());
+          return StatusResponse.newBuilder()
+              .setVersion(ManifestVersion.version())
+              .setDataDir(c.dataDir().toString())
+              .setMirrorUrl(mirrorUri.toString())
+              .setStartedMillis(started.toEpochMilli())
+              .setStore(st)
+              .build();
+        });
+  }
+
+  @Override
+  public void listBlobs(ListBlobsRequest request, StreamObserver<ListBlobsResponse> out) {
+    answer(
+        out,
+        () -> {
+          ListBlobsResponse.Builder b = ListBlobsResponse.newBuilder();
+          for (BlobInfo i : store.list()) {
+            b.addBlobs(entry(i));
+          }
+          return b.build();
+        });
+  }
+
+  @Override
+  public void evict(EvictRequest request, StreamObserver<EvictResponse> out) {
+    answer(
+        out,
+        () -> {
+          if (request.getDigestsCount() == 0) {
+            EvictionReport r = store.evict();
+            log.info(
+                "eviction on request evicted={} freedBytes={}", r.evicted().size(), r.freedBytes());
+            return EvictResponse.newBuilder()
+                .setReason(r.reason())
+                .addAllEvicted(r.evicted().stream().map(Digest::toString).toList())
+                .setFreedBytes(r.freedBytes())
+                .setShortBytes(r.shortBytes())
+                .build();
+          }
+          List<Digest> digests = new ArrayList<>();
+          for (String d : request.getDigestsList()) {
+            digests.add(Digest.parse(d));
+          }
+          EvictResponse.Builder b = EvictResponse.newBuilder().setReason("requested");
+          for (Digest d : digests) {
+            long size =
+                store.info(d).map(BlobInfo::size).orElseThrow(() -> new BlobNotFoundException(d));
+            if (store.delete(d)) {
+              b.addEvicted(d.toString()).setFreedBytes(b.getFreedBytes() + size);
+            }
+          }
+          log.info("blobs removed on request count={}", b.getEvictedCount());
+          return b.build();
+        });
+  }
+
+  @Override
+  public void pin(PinRequest request, StreamObserver<PinResponse> out) {
+    answer(
+        out,
+        () -> {
+          store.pin(Digest.parse(request.getDigest()), pinName(request));
+          return PinResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
+  public void unpin(PinRequest request, StreamObserver<PinResponse> out) {
+    answer(
+        out,
+        () -> {
+          store.unpin(Digest.parse(request.getDigest()), pinName(request));
+          return PinResponse.getDefaultInstance();
+        });
+  }
+
+  private static String pinName(PinRequest r) {
+    return r.getPin().isEmpty() ? DEFAULT_PIN : r.getPin();
+  }
+
+  static BlobEntry entry(BlobInfo i) {
+    return BlobEntry.newBuilder()
+        .setDigest(i.digest().toString())
+        .setSize(i.size())
+        .setMediaType(i.mediaType())
+        .setComplete(i.complete())
+        .setCreatedMillis(i.created().toEpochMilli())
+        .setLastAccessMillis(i.lastAccess().toEpochMilli())
+        .addAllPins(i.pins().stream().sorted().toList())
+        .addAllHolders(i.holders().stream().sorted().toList())
+        .setPieceCount(i.pieceCount())
+        .setPiecesHeld(i.piecesHeld())
+        .setQuarantine(i.quarantine().orElse(""))
+        .build();
+  }
+
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a unary call, mapping the store's exceptions to statuses a CLI can explain. */
+  private static <T> void answer(StreamObserver<T> out, Call<T> call) {
+    T response;
+    try {
+      response = call.run();
+    } catch (InvalidDigestException e) {
+      out.onError(fail(Status.INVALID_ARGUMENT, e));
+      return;
+    } catch (BlobNotFoundException e) {
+      out.onError(fail(Status.NOT_FOUND, e));
+      return;
+    } catch (BlobInUseException e) {
+      out.onError(fail(Status.FAILED_PRECONDITION, e));
+      return;
+    } catch (IOException | RuntimeException e) {
+      log.warn("control call failed", e);
+      out.onError(fail(Status.INTERNAL, e));
+      return;
+    }
+    out.onNext(response);
+    out.onCompleted();
+  }
+
+  private static StatusException fail(Status status, Exception e) {
+    return status.withDescription(e.getMessage()).asException();
+  }
+}
