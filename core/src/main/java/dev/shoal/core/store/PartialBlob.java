@@ -37,6 +37,8 @@ public final class PartialBlob {
   private final FileChannel channel;
   private final PieceBitmap held;
   private volatile List<byte[]> pieceHashes;
+  private final Object completion = new Object();
+  private BlobInfo completed; // guarded by completion
 
   PartialBlob(ContentStore store, PartialBlobs owner, Digest digest, BlobRecord r, Path file)
       throws IOException {
@@ -187,6 +189,18 @@ public final class PartialBlob {
    * @throws IllegalStateException when pieces are still missing
    */
   public BlobInfo complete() throws IOException {
+    // One completion at a time: a second caller (another peer's transfer finishing the last piece
+    // at the same moment) waits and then gets the same answer instead of hashing a closed file.
+    synchronized (completion) {
+      if (completed != null) {
+        return completed;
+      }
+      completed = verifyAndPublish();
+      return completed;
+    }
+  }
+
+  private BlobInfo verifyAndPublish() throws IOException {
     synchronized (this) {
       if (!held.full()) {
         throw new IllegalStateException(

@@ -73,6 +73,27 @@ class PartialBlobTest {
   }
 
   @Test
+  void concurrentCompletionsAllSucceedOnce() throws Exception {
+    PartialBlob p = store.partial(digest, bytes.length, PIECE, pieceTable(bytes), LAYER);
+    for (int i = 0; i < p.pieceCount(); i++) {
+      p.writePiece(i, piece(bytes, i));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<BlobInfo>> done = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        done.add(pool.submit(p::complete));
+      }
+      for (var f : done) {
+        assertThat(f.get().complete()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(store.stats()).isEqualTo(new StoreStats(1, 0, bytes.length, 0));
+  }
+
+  @Test
   void pieceNotMatchingTableIsRefusedAndNotMarked() throws IOException {
     PartialBlob p = store.partial(digest, bytes.length, PIECE, pieceTable(bytes), LAYER);
     byte[] bad = Arrays.copyOf(bytes, bytes.length);
