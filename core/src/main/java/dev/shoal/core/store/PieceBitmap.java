@@ -21,7 +21,7 @@ final class PieceBitmap {
    */
   static PieceBitmap of(ByteString stored, int count) {
     byte[] bits = new byte[(count + 7) / 8];
-    stored.copyTo(bits, 0, 0, Math.min(bits.length, stored.size()));
+    stored.substring(0, Math.min(bits.length, stored.size())).copyTo(bits, 0);
     if (count % 8 != 0 && bits.length > 0) {
       bits[bits.length - 1] &= (byte) ((1 << (count % 8)) - 1);
     }

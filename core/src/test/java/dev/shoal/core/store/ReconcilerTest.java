@@ -125,6 +125,7 @@ class ReconcilerTest {
     try (ContentStore store = open()) {
       assertThat(ContentStoreTest.filesUnder(dir.resolve("partial"))).isEmpty();
       assertThat(ContentStoreTest.filesUnder(dir.resolve("blobs"))).isEmpty();
+      assertThat(store.list()).isEmpty();
     }
   }
 
@@ -147,7 +148,8 @@ class ReconcilerTest {
     byte[] bytes = Blobs.random(10, 10_000);
     Digest d = Digest.sha256Of(bytes);
     try (ContentStore store = open()) {
-      PartialBlob p = store.partial(d, bytes.length, 4096, java.util.List.of(), LAYER);
+      assertThat(store.partial(d, bytes.length, 4096, java.util.List.of(), LAYER).heldCount())
+          .isZero();
       store.pin(d, "preheat");
     }
     // As if complete() renamed the file and died before the index commit.
