@@ -1,13 +1,17 @@
 package dev.shoal.agent;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.testing.RegistryServerContract;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.junit.jupiter.api.Test;
 
 /**
  * The real agent (store, HTTP server) on 127.0.0.1 with an ephemeral port; its registry port
@@ -25,5 +29,18 @@ class AgentMainTest extends RegistryServerContract<AgentMain> {
             .withMirror(MirrorConfig.defaults().withListen(listen))
             .withControl(new ControlConfig(new HostPort("127.0.0.1", 0)));
     return AgentMain.start(config, Clock.systemUTC());
+  }
+
+  @Test
+  void unknownRegistryEndpoint_isAnOciErrorNamingThePath() throws Exception {
+    HttpResponse<String> response = http().get("/v2/library/busybox/manifests/latest?ns=docker.io");
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .contains("registry/2.0");
+    assertThat(response.body())
+        .startsWith("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":")
+        .contains("not implemented yet")
+        .contains("\"path\":\"/v2/library/busybox/manifests/latest\"");
   }
 }

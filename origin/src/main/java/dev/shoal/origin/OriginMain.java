@@ -8,7 +8,10 @@ import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.api.ApiRoutes;
+import dev.shoal.origin.api.DeferredApi;
 import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.meta.RegistryMetadata;
+import dev.shoal.origin.meta.RocksRegistryMetadata;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,14 +33,20 @@ public final class OriginMain implements AutoCloseable {
   private final Readiness readiness;
   private final HttpServer server;
   private final ContentStore store;
+  private final RegistryMetadata meta;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OriginMain(
-      OriginConfig config, Readiness readiness, HttpServer server, ContentStore store) {
+      OriginConfig config,
+      Readiness readiness,
+      HttpServer server,
+      ContentStore store,
+      RegistryMetadata meta) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
     this.store = store;
+    this.meta = meta;
   }
 
   public static void main(String[] args) {
@@ -59,8 +68,9 @@ public final class OriginMain implements AutoCloseable {
     requireNonNull(clock, "clock");
     Readiness readiness = new Readiness();
     readiness.notReady("opening the content store");
-    // Listen first: /healthz answers, and /readyz says why not, while the store opens.
-    HttpServer server = HttpServer.start(config.api().listen(), ApiRoutes.create(readiness));
+    // Listen first: /healthz answers, and /readyz says why not, while the stores open.
+    DeferredApi api = new DeferredApi();
+    HttpServer server = HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -72,9 +82,19 @@ public final class OriginMain implements AutoCloseable {
       server.close();
       throw e;
     }
+    RegistryMetadata meta;
+    try {
+      meta = RocksRegistryMetadata.open(config.dataDir().resolve("meta"), clock);
+      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      server.close();
+      throw new IOException(
+          "cannot open the registry metadata in " + config.dataDir() + ": " + e.getMessage(), e);
+    }
     readiness.ready();
     log.info("origin ready listen={} data={}", server.uri(), config.dataDir());
-    return new OriginMain(config, readiness, server, store);
+    return new OriginMain(config, readiness, server, store, meta);
   }
 
   /** The registry API's base URL, with the bound port. */
@@ -95,6 +115,7 @@ public final class OriginMain implements AutoCloseable {
     log.info("origin stopping");
     readiness.notReady("shutting down");
     server.close();
+    meta.close();
     try {
       AutoCloseable closeable = store;
       closeable.close();

@@ -28,6 +28,11 @@ public final class Hashing {
     hasher.update(buf);
   }
 
+  /** The digest of {@code bytes} with {@code algorithm}. */
+  public static Digest ofBytes(DigestAlgorithm algorithm, byte[] bytes) {
+    return Digest.of(algorithm, algorithm.newHasher().digest(bytes));
+  }
+
   /** The digest of a whole file. */
   public static Digest file(Path file, DigestAlgorithm algorithm) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

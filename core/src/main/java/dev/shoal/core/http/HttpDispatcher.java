@@ -4,49 +4,66 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every connection's pipeline: routes each request to its {@link HttpHandler}
- * and writes the answer. Runs on the event loop; handlers must not block.
+ * The last handler of every connection's pipeline: routes each request and writes the answer.
+ *
+ * <p>Exact routes ({@link HttpHandler}) answer on the event loop and must not block. Prefix routes
+ * ({@link RequestHandler}) run on the server's I/O executor, one request of the connection at a
+ * time; while one of them reads its body the connection reads from the socket only as fast as the
+ * handler consumes (auto-read off, one read per consumed batch).
  */
-@ChannelHandler.Sharable
 final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
 
   private final Router router;
+  private final SerialExecutor serial;
 
-  HttpDispatcher(Router router) {
+  // Event-loop state: is the body of the current request going to a blocking handler?
+  private boolean streaming;
+  private int pendingChunks;
+
+  // Executor state (touched only by tasks of `serial`, which run one at a time, in order).
+  private Exchange exchange;
+  private BodyConsumer consumer;
+  private boolean failed;
+
+  HttpDispatcher(Router router, Executor io) {
     this.router = requireNonNull(router, "router");
+    this.serial = new SerialExecutor(io);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try {
-      if (msg instanceof HttpRequest) {
-        dispatch(ctx, (HttpRequest) msg);
-      }
-      // No endpoint reads a request body yet: body chunks are released unread.
-    } finally {
-      ReferenceCountUtil.release(msg);
+    if (msg instanceof HttpRequest request) {
+      onRequest(ctx, request);
     }
+    if (msg instanceof HttpContent content) {
+      if (streaming) {
+        onBody(ctx, content.retain(), msg instanceof LastHttpContent);
+      }
+    }
+    ReferenceCountUtil.release(msg);
   }
 
-  private void dispatch(ChannelHandlerContext ctx, HttpRequest request) {
+  private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
     if (request.decoderResult().isFailure()) {
       FullHttpResponse response =
           Responses.text(
@@ -57,8 +74,16 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    FullHttpResponse response;
     String path = pathOf(request.uri());
+    RequestHandler blocking = path == null ? null : router.routePrefix(path);
+    if (blocking != null) {
+      streaming = true;
+      ctx.channel().config().setAutoRead(false);
+      Exchange ex = new Exchange(ctx, request, path);
+      serial.execute(() -> start(ex, blocking));
+      return;
+    }
+    FullHttpResponse response;
     if (path == null) {
       response =
           Responses.text(HttpResponseStatus.BAD_REQUEST, "bad request: malformed request target\n");
@@ -77,6 +102,94 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       response = head;
     }
     ctx.writeAndFlush(response);
+  }
+
+  private void onBody(ChannelHandlerContext ctx, HttpContent chunk, boolean last) {
+    pendingChunks++;
+    if (last) {
+      streaming = false;
+    }
+    serial.execute(
+        () -> {
+          try {
+            consume(chunk, last);
+          } finally {
+            chunk.release();
+            ctx.executor().execute(() -> consumed(ctx, last));
+          }
+        });
+  }
+
+  /** On the event loop, after a chunk was consumed: ask for more, or for the next request. */
+  private void consumed(ChannelHandlerContext ctx, boolean last) {
+    pendingChunks--;
+    if (last) {
+      ctx.channel().config().setAutoRead(true);
+    } else if (pendingChunks == 0 && streaming) {
+      ctx.read();
+    }
+  }
+
+  private void start(Exchange ex, RequestHandler handler) {
+    exchange = ex;
+    consumer = null;
+    failed = false;
+    try {
+      consumer = handler.handle(ex);
+    } catch (Exception | Error e) {
+      fail(e);
+    }
+    if (consumer == null && !ex.responded() && !failed) {
+      fail(new IllegalStateException("handler neither responded nor consumed the body"));
+    }
+    // The request head is handled: the first body chunk may come.
+    ex.channelContext().executor().execute(() -> ex.channelContext().read());
+  }
+
+  private void consume(HttpContent chunk, boolean last) {
+    if (consumer == null || failed) {
+      return; // answered already (an error, or no body expected): the body is discarded
+    }
+    try {
+      if (chunk.content().isReadable()) {
+        consumer.onData(chunk.content());
+      }
+      if (last) {
+        consumer.onEnd(exchange);
+      }
+    } catch (Exception | Error e) {
+      fail(e);
+    }
+  }
+
+  private void fail(Throwable e) {
+    failed = true;
+    if (consumer != null) {
+      consumer.onAbort(e);
+    }
+    if (exchange.responded()) {
+      log.warn("handler failed after responding path={}: {}", exchange.path(), e.toString());
+      exchange.channelContext().close();
+      return;
+    }
+    if (e instanceof HttpError he) {
+      exchange.respond(he.response());
+      return;
+    }
+    log.error("handler failed method={} path={}", exchange.method(), exchange.path(), e);
+    exchange.respond(Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n"));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    serial.execute(
+        () -> {
+          if (consumer != null && exchange != null && !exchange.responded() && !failed) {
+            failed = true;
+            consumer.onAbort(new java.nio.channels.ClosedChannelException());
+          }
+        });
+    ctx.fireChannelInactive();
   }
 
   /** The decoded path of a request target (origin or absolute form); null when malformed. */

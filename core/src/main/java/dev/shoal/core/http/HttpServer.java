@@ -26,6 +26,9 @@ import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +44,20 @@ public final class HttpServer implements AutoCloseable {
 
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
+  private final ExecutorService io;
   private final Channel channel;
   private final InetSocketAddress address;
   private final HostPort listen;
 
   private HttpServer(
-      EventLoopGroup acceptor, EventLoopGroup workers, Channel channel, HostPort listen) {
+      EventLoopGroup acceptor,
+      EventLoopGroup workers,
+      ExecutorService io,
+      Channel channel,
+      HostPort listen) {
     this.acceptor = acceptor;
     this.workers = workers;
+    this.io = io;
     this.channel = channel;
     this.address = (InetSocketAddress) channel.localAddress();
     this.listen = listen;
@@ -75,7 +84,9 @@ public final class HttpServer implements AutoCloseable {
     // 0 threads: Netty's default, twice the number of cores.
     EventLoopGroup workers =
         new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("shoal-http"), io);
-    HttpDispatcher dispatcher = new HttpDispatcher(router);
+    // Blocking work of prefix routes (disk, RocksDB, hashing); one request per connection at a
+    // time.
+    ExecutorService blocking = ioExecutor();
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(acceptor, workers)
@@ -92,16 +103,17 @@ public final class HttpServer implements AutoCloseable {
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))
-                        .addLast(dispatcher);
+                        .addLast(new HttpDispatcher(router, blocking));
                   }
                 });
     ChannelFuture bind = bootstrap.bind(address).awaitUninterruptibly();
     if (!bind.isSuccess()) {
       shutdown(acceptor, workers);
+      blocking.shutdownNow();
       Throwable cause = bind.cause();
       throw new IOException("cannot listen on " + listen + ": " + cause.getMessage(), cause);
     }
-    HttpServer server = new HttpServer(acceptor, workers, bind.channel(), listen);
+    HttpServer server = new HttpServer(acceptor, workers, blocking, bind.channel(), listen);
     log.info("http server bound address={} transport={}", server.uri(), epoll ? "epoll" : "nio");
     return server;
   }
@@ -121,6 +133,29 @@ public final class HttpServer implements AutoCloseable {
   public void close() {
     channel.close().awaitUninterruptibly();
     shutdown(acceptor, workers);
+    io.shutdown();
+    try {
+      if (!io.awaitTermination(5, TimeUnit.SECONDS)) {
+        io.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      io.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Up to 64 threads, created on demand and retired when idle. */
+  private static ExecutorService ioExecutor() {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            64,
+            64,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("shoal-http-io", true));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   private static void shutdown(EventLoopGroup acceptor, EventLoopGroup workers) {

@@ -25,11 +25,33 @@ public final class Router {
       };
 
   private final Map<String, HttpHandler> gets;
+  private final Map<String, RequestHandler> prefixes;
   private final HttpHandler fallback;
 
-  private Router(Map<String, HttpHandler> gets, HttpHandler fallback) {
+  private Router(
+      Map<String, HttpHandler> gets, Map<String, RequestHandler> prefixes, HttpHandler fallback) {
     this.gets = Map.copyOf(gets);
+    this.prefixes = Map.copyOf(prefixes);
     this.fallback = fallback;
+  }
+
+  /**
+   * The blocking handler for {@code path} when no exact route matches it and a prefix route does
+   * (the longest prefix wins); null otherwise.
+   */
+  RequestHandler routePrefix(String path) {
+    if (gets.containsKey(path)) {
+      return null;
+    }
+    RequestHandler best = null;
+    int bestLength = -1;
+    for (Map.Entry<String, RequestHandler> e : prefixes.entrySet()) {
+      if (path.startsWith(e.getKey()) && e.getKey().length() > bestLength) {
+        best = e.getValue();
+        bestLength = e.getKey().length();
+      }
+    }
+    return best;
   }
 
   public static Builder builder() {
@@ -49,6 +71,7 @@ public final class Router {
   /** Collects routes; {@link #fallback} is required. */
   public static final class Builder {
     private final Map<String, HttpHandler> gets = new HashMap<>();
+    private final Map<String, RequestHandler> prefixes = new HashMap<>();
     private HttpHandler fallback;
 
     private Builder() {}
@@ -63,6 +86,19 @@ public final class Router {
       return this;
     }
 
+    /**
+     * Routes every method on paths starting with {@code prefix} (and not routed exactly) to a
+     * handler that may block and read bodies.
+     */
+    public Builder prefix(String prefix, RequestHandler handler) {
+      requireNonNull(prefix, "prefix");
+      requireNonNull(handler, "handler");
+      if (prefixes.putIfAbsent(prefix, handler) != null) {
+        throw new IllegalArgumentException("prefix: " + prefix + " (expected: routed once)");
+      }
+      return this;
+    }
+
     /** Handles every request no route matches. */
     public Builder fallback(HttpHandler handler) {
       this.fallback = requireNonNull(handler, "handler");
@@ -73,7 +109,7 @@ public final class Router {
       if (fallback == null) {
         throw new IllegalStateException("fallback: null (expected: a handler)");
       }
-      return new Router(gets, fallback);
+      return new Router(gets, prefixes, fallback);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.shoal.core.store;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.digest.Hashing;
 import dev.shoal.proto.index.v1.BlobRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -115,6 +117,31 @@ public final class ContentStore implements AutoCloseable {
     try (BlobWriter w = writer(digest, expectedSize, mediaType)) {
       in.transferTo(w.asOutputStream());
       return w.commit();
+    }
+  }
+
+  /**
+   * Takes a file written elsewhere in the data directory (an upload of the registry API) as the
+   * blob {@code digest}: hashes it, and when it matches forces it to disk and moves it into place.
+   * The file is consumed either way: moved when it matched, deleted when it did not.
+   *
+   * @throws DigestMismatchException when the file's bytes hash to another digest
+   */
+  public BlobInfo commitFile(Digest digest, Path file, String mediaType) throws IOException {
+    requireNonNull(digest, "digest");
+    try {
+      long size;
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        size = ch.size();
+        Digest actual = Hashing.channel(ch, size, digest.algorithm());
+        if (!actual.equals(digest)) {
+          throw new DigestMismatchException(digest, actual, size);
+        }
+        ch.force(true);
+      }
+      return publish(digest, file, size, mediaType);
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 

@@ -98,19 +98,6 @@ public abstract class RegistryServerContract<S extends AutoCloseable> {
   }
 
   @Test
-  void unknownRegistryEndpoint_isAnOciErrorNamingThePath() throws Exception {
-    HttpResponse<String> response = http.get("/v2/library/busybox/manifests/latest?ns=docker.io");
-    assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
-        .contains("registry/2.0");
-    assertThat(response.body())
-        .startsWith("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":")
-        .contains("not implemented yet")
-        .contains("\"path\":\"/v2/library/busybox/manifests/latest\"");
-  }
-
-  @Test
   void pathsOutsideTheApi_arePlain404() throws Exception {
     HttpResponse<String> response = http.get("/nothing-here");
     assertThat(response.statusCode()).isEqualTo(404);

@@ -1,0 +1,92 @@
+package dev.shoal.core.registry;
+
+import static dev.shoal.core.registry.RegistryRequest.pullScope;
+
+import dev.shoal.core.digest.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code HEAD} and {@code GET /v2/<name>/blobs/<digest>}, following redirects to object storage
+ * (without the registry's {@code Authorization}), with {@code Range} for resuming.
+ */
+final class BlobReader {
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+
+  private final Transport transport;
+  private final RegistryPaths paths;
+
+  BlobReader(Transport transport, RegistryPaths paths) {
+    this.transport = transport;
+    this.paths = paths;
+  }
+
+  OptionalLong exists(String repo, Digest digest) throws IOException {
+    String what = "HEAD blob " + repo + "@" + digest;
+    RegistryRequest req =
+        RegistryRequest.of("HEAD", paths.blob(repo, digest), List.of(pullScope(repo)), what)
+            .followingRedirects();
+    HttpResponse<InputStream> response = transport.send(req);
+    if (response.statusCode() == 404) {
+      Transport.discard(response);
+      return OptionalLong.empty();
+    }
+    Responses.expect(response, what, 200);
+    Transport.discard(response);
+    long size = Responses.contentLength(response);
+    if (size < 0) {
+      throw new RegistryException(what + ": no Content-Length", 200, List.of());
+    }
+    return OptionalLong.of(size);
+  }
+
+  /**
+   * The blob's bytes from {@code offset} on. A registry that ignores the {@code Range} (200 instead
+   * of 206) is tolerated: the first {@code offset} bytes are skipped here.
+   */
+  InputStream open(String repo, Digest digest, long offset) throws IOException {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset: " + offset + " (expected: >= 0)");
+    }
+    String what = "GET blob " + repo + "@" + digest + (offset > 0 ? " from " + offset : "");
+    RegistryRequest req =
+        RegistryRequest.of("GET", paths.blob(repo, digest), List.of(pullScope(repo)), what)
+            .followingRedirects();
+    if (offset > 0) {
+      req = req.withHeaders(Map.of("Range", "bytes=" + offset + "-"));
+    }
+    HttpResponse<InputStream> response = transport.send(req);
+    Responses.expect(response, what, 200, 206);
+    InputStream body = response.body();
+    if (response.statusCode() == 200 && offset > 0) {
+      body.skipNBytes(offset);
+    } else if (response.statusCode() == 206) {
+      String range = response.headers().firstValue("Content-Range").orElse("");
+      Matcher m = CONTENT_RANGE.matcher(range);
+      if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
+        body.close();
+        throw new RegistryException(
+            what + ": Content-Range \"" + range + "\" (expected: bytes " + offset + "-…)",
+            206,
+            List.of());
+      }
+    }
+    return body;
+  }
+
+  /**
+   * The whole blob, failing the read at the end unless it is {@code size} bytes of {@code digest}.
+   */
+  InputStream openVerified(String repo, Digest digest, long size) throws IOException {
+    if (size < 0) {
+      throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");
+    }
+    return new VerifyingInputStream(open(repo, digest, 0), digest, size);
+  }
+}

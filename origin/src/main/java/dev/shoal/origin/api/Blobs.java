@@ -1,0 +1,85 @@
+package dev.shoal.origin.api;
+
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.distribution.RegistryErrors;
+import dev.shoal.core.http.Exchange;
+import dev.shoal.core.http.HttpError;
+import dev.shoal.core.store.BlobNotFoundException;
+import dev.shoal.core.store.BlobRange;
+import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.meta.RegistryMetadata;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+
+/** {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>} (end-2, end-10). */
+final class Blobs {
+  static final String DIGEST_HEADER = "Docker-Content-Digest";
+
+  private final ContentStore store;
+  private final RegistryMetadata meta;
+
+  Blobs(ContentStore store, RegistryMetadata meta) {
+    this.store = store;
+    this.meta = meta;
+  }
+
+  static Digest parseDigest(String text) throws HttpError {
+    try {
+      return Digest.parse(text);
+    } catch (InvalidDigestException e) {
+      throw ApiErrors.digestInvalid(e.getMessage());
+    }
+  }
+
+  void get(Exchange ex, ApiPath path) throws HttpError, IOException {
+    Digest digest = parseDigest(path.argument());
+    if (!meta.blobLinked(path.repository(), digest)) {
+      throw ApiErrors.blobUnknown(digest.toString());
+    }
+    long size =
+        store.info(digest).orElseThrow(() -> ApiErrors.blobUnknown(digest.toString())).size();
+    ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+    BlobRange open;
+    try {
+      open = store.openRange(digest, range.start(), range.length());
+    } catch (BlobNotFoundException e) {
+      throw ApiErrors.blobUnknown(digest.toString());
+    }
+    HttpResponse head =
+        new DefaultHttpResponse(
+            HttpVersion.HTTP_1_1,
+            range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
+        .set(DIGEST_HEADER, digest.toString())
+        .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+        .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
+        .set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
+    if (range.partial()) {
+      head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
+    }
+    ex.respondFile(head, open.channel(), open.position(), open.count());
+  }
+
+  void delete(Exchange ex, ApiPath path) throws HttpError, IOException {
+    Digest digest = parseDigest(path.argument());
+    if (!meta.unlinkBlob(path.repository(), digest)) {
+      throw ApiErrors.blobUnknown(digest.toString());
+    }
+    // The bytes stay: other repositories may use them; garbage collection removes unused ones.
+    ex.respond(accepted());
+  }
+
+  static DefaultFullHttpResponse accepted() {
+    DefaultFullHttpResponse r =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.ACCEPTED);
+    r.headers().set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
+    return r;
+  }
+}

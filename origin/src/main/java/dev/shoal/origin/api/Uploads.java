@@ -1,0 +1,206 @@
+package dev.shoal.origin.api;
+
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.distribution.RegistryErrors;
+import dev.shoal.core.http.BodyConsumer;
+import dev.shoal.core.http.Exchange;
+import dev.shoal.core.http.HttpError;
+import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.meta.RegistryMetadata;
+import dev.shoal.origin.meta.UploadSession;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Blob uploads (end-4a, end-4b, end-5, end-6, end-11, end-13 of the distribution spec): POST to
+ * start (or to mount, or to push whole with {@code ?digest=}), PATCH chunks in order, PUT to
+ * finish, GET for the status, DELETE to cancel. Sessions and their files survive a restart.
+ */
+final class Uploads {
+  private static final String UUID_HEADER = "Docker-Upload-UUID";
+  private static final String BLOB_TYPE = "application/octet-stream";
+
+  private final ContentStore store;
+  private final RegistryMetadata meta;
+  private final Path dir;
+
+  Uploads(ContentStore store, RegistryMetadata meta, Path dir) throws IOException {
+    this.store = store;
+    this.meta = meta;
+    this.dir = Files.createDirectories(dir);
+  }
+
+  /** POST /v2/name/blobs/uploads/ */
+  BodyConsumer start(Exchange ex, ApiPath path) throws Exception {
+    String repo = path.repository();
+    String mount = ex.query("mount");
+    String from = ex.query("from");
+    if (mount != null && from != null) {
+      Digest d = Blobs.parseDigest(mount);
+      if (meta.blobLinked(from, d) && store.contains(d)) {
+        meta.linkBlob(repo, d, store.info(d).orElseThrow().size());
+        ex.respond(created(repo, d));
+        return null;
+      }
+      // Not mountable: the spec says to fall back to an upload session.
+    }
+    String digest = ex.query("digest");
+    UploadSession session = meta.startUpload(repo);
+    if (digest == null) {
+      ex.respond(progress(HttpResponseStatus.ACCEPTED, session, 0));
+      return null;
+    }
+    Digest d = Blobs.parseDigest(digest);
+    return UploadFile.at(
+        file(session), 0, (e, written) -> finish(e, session, d), () -> abandon(session));
+  }
+
+  /** PATCH /v2/name/blobs/uploads/id */
+  BodyConsumer patch(Exchange ex, ApiPath path) throws Exception {
+    UploadSession s = session(path);
+    String range = ex.header(HttpHeaderNames.CONTENT_RANGE);
+    if (range != null) {
+      long start = rangeStart(range);
+      if (start != s.offset()) {
+        throw outOfOrder(s, range);
+      }
+    }
+    return UploadFile.at(
+        file(s),
+        s.offset(),
+        (e, written) -> {
+          long offset = s.offset() + written;
+          meta.advanceUpload(s.id(), offset);
+          e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
+        },
+        () -> {});
+  }
+
+  /** PUT /v2/name/blobs/uploads/id?digest= */
+  BodyConsumer put(Exchange ex, ApiPath path) throws Exception {
+    UploadSession s = session(path);
+    String digest = ex.query("digest");
+    if (digest == null) {
+      throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
+    }
+    Digest d = Blobs.parseDigest(digest);
+    return UploadFile.at(file(s), s.offset(), (e, written) -> finish(e, s, d), () -> {});
+  }
+
+  /** GET /v2/name/blobs/uploads/id */
+  void status(Exchange ex, ApiPath path) throws Exception {
+    UploadSession s = session(path);
+    ex.respond(progress(HttpResponseStatus.NO_CONTENT, s, s.offset()));
+  }
+
+  /** DELETE /v2/name/blobs/uploads/id */
+  void cancel(Exchange ex, ApiPath path) throws Exception {
+    UploadSession s = session(path);
+    abandon(s);
+    ex.respond(status(HttpResponseStatus.NO_CONTENT));
+  }
+
+  private void finish(Exchange ex, UploadSession s, Digest digest) throws Exception {
+    try {
+      store.commitFile(digest, file(s), BLOB_TYPE);
+    } catch (DigestMismatchException e) {
+      meta.endUpload(s.id());
+      throw ApiErrors.digestInvalid(e.getMessage());
+    }
+    meta.linkBlob(s.repository(), digest, store.info(digest).orElseThrow().size());
+    meta.endUpload(s.id());
+    ex.respond(created(s.repository(), digest));
+  }
+
+  private void abandon(UploadSession s) {
+    try {
+      meta.endUpload(s.id());
+      Files.deleteIfExists(file(s));
+    } catch (IOException e) {
+      // A leftover file or session is swept later; the client already got its answer.
+    }
+  }
+
+  private UploadSession session(ApiPath path) throws Exception {
+    UploadSession s =
+        meta.upload(path.argument()).orElseThrow(() -> ApiErrors.uploadUnknown(path.argument()));
+    if (!s.repository().equals(path.repository())) {
+      throw ApiErrors.uploadUnknown(path.argument());
+    }
+    return s;
+  }
+
+  private Path file(UploadSession s) {
+    // Sessions are looked up by id before this, and ids are UUIDs we made; this check keeps any
+    // other string away from the file system should that ever change.
+    if (!s.id().matches("[0-9a-f-]{36}")) {
+      throw new IllegalStateException("upload id " + s.id() + " is not a UUID");
+    }
+    return dir.resolve(s.id());
+  }
+
+  private static long rangeStart(String contentRange) throws HttpError {
+    String r = contentRange.trim();
+    if (r.startsWith("bytes ")) {
+      r = r.substring(6);
+    }
+    int dash = r.indexOf('-');
+    try {
+      return Long.parseLong(dash < 0 ? r : r.substring(0, dash));
+    } catch (NumberFormatException e) {
+      throw ApiErrors.uploadInvalid(
+          HttpResponseStatus.BAD_REQUEST,
+          "Content-Range: \"" + contentRange + "\" (expected: N-M)");
+    }
+  }
+
+  private static HttpError outOfOrder(UploadSession s, String range) {
+    return new HttpError(
+        "chunk out of order",
+        () -> {
+          FullHttpResponse r =
+              RegistryErrors.error(
+                  HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                  "BLOB_UPLOAD_INVALID",
+                  "chunk " + range + " does not start at the upload's offset " + s.offset(),
+                  java.util.Map.of());
+          setProgressHeaders(r, s, s.offset());
+          return r;
+        });
+  }
+
+  private static FullHttpResponse progress(
+      HttpResponseStatus status, UploadSession s, long offset) {
+    FullHttpResponse r = status(status);
+    setProgressHeaders(r, s, offset);
+    return r;
+  }
+
+  private static void setProgressHeaders(FullHttpResponse r, UploadSession s, long offset) {
+    r.headers()
+        .set(HttpHeaderNames.LOCATION, "/v2/" + s.repository() + "/blobs/uploads/" + s.id())
+        .set(HttpHeaderNames.RANGE, "0-" + Math.max(0, offset - 1))
+        .set(UUID_HEADER, s.id());
+  }
+
+  static FullHttpResponse created(String repo, Digest d) {
+    FullHttpResponse r = status(HttpResponseStatus.CREATED);
+    r.headers()
+        .set(HttpHeaderNames.LOCATION, "/v2/" + repo + "/blobs/" + d)
+        .set(Blobs.DIGEST_HEADER, d.toString());
+    return r;
+  }
+
+  static FullHttpResponse status(HttpResponseStatus status) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+    r.headers().set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
+    return r;
+  }
+}

@@ -1,0 +1,294 @@
+package dev.shoal.origin.meta;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.shoal.core.store.IndexException;
+import dev.shoal.proto.index.v1.SchemaVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RocksDB database under the registry metadata: its column families, the schema version checked
+ * at open, durable batch writes and consistent (snapshot) reads.
+ *
+ * <p>Owns every native handle it creates and closes them in reverse order, also when {@link #open}
+ * fails half way.
+ */
+final class MetaDb implements AutoCloseable {
+  /** The on-disk layout this code reads and writes. Bump it, with a migration, when it changes. */
+  static final int SCHEMA_VERSION = 1;
+
+  static final byte[] SCHEMA_KEY = "schema".getBytes(StandardCharsets.UTF_8);
+  static final byte[] EVENT_CURSOR_KEY = "event_cursor".getBytes(StandardCharsets.UTF_8);
+
+  /** The column families besides the default one; keys are described in origin.proto. */
+  enum Cf {
+    REPOSITORIES,
+    TAGS,
+    MANIFESTS,
+    MANIFEST_REPOS,
+    BLOBS,
+    LINKS,
+    BLOB_REPOS,
+    USAGES,
+    REFERRERS,
+    UPLOADS,
+    EVENTS;
+
+    byte[] id() {
+      return name().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Visits one key and value of a scan; false stops it. */
+  @FunctionalInterface
+  interface Visitor {
+    boolean visit(byte[] key, byte[] value) throws IOException;
+  }
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final List<AutoCloseable> owned;
+  private final RocksDB db;
+  private final ColumnFamilyHandle defaults;
+  private final Map<Cf, ColumnFamilyHandle> handles;
+  private final WriteOptions durable;
+
+  private MetaDb(
+      Path dir,
+      List<AutoCloseable> owned,
+      RocksDB db,
+      ColumnFamilyHandle defaults,
+      Map<Cf, ColumnFamilyHandle> handles,
+      WriteOptions durable) {
+    this.dir = dir;
+    this.owned = owned;
+    this.db = db;
+    this.defaults = defaults;
+    this.handles = handles;
+    this.durable = durable;
+  }
+
+  /** Opens (creating if needed) the database in {@code dir} and checks its schema version. */
+  static MetaDb open(Path dir) throws IndexException {
+    List<AutoCloseable> owned = new ArrayList<>();
+    try {
+      Files.createDirectories(dir);
+      ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions());
+      DBOptions dbOptions =
+          own(
+              owned,
+              new DBOptions()
+                  .setCreateIfMissing(true)
+                  .setCreateMissingColumnFamilies(true)
+                  .setKeepLogFileNum(4)
+                  .setMaxTotalWalSize(64L << 20));
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+      descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+      for (Cf cf : Cf.values()) {
+        descriptors.add(new ColumnFamilyDescriptor(cf.id(), cfOptions));
+      }
+      // A newer Shoal may have added column families; open them too, so that the schema check
+      // below, not RocksDB, explains why this release refuses the directory.
+      for (byte[] existing : existingFamilies(owned, dir)) {
+        if (descriptors.stream().noneMatch(d -> Arrays.equals(d.getName(), existing))) {
+          descriptors.add(new ColumnFamilyDescriptor(existing, cfOptions));
+        }
+      }
+      List<ColumnFamilyHandle> opened = new ArrayList<>();
+      RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+      // Handles close before the database; `owned` closes in reverse order of insertion.
+      own(owned, db);
+      opened.forEach(h -> own(owned, h));
+      Map<Cf, ColumnFamilyHandle> handles = new EnumMap<>(Cf.class);
+      for (Cf cf : Cf.values()) {
+        handles.put(cf, opened.get(cf.ordinal() + 1));
+      }
+      WriteOptions durable = own(owned, new WriteOptions().setSync(true));
+      MetaDb meta = new MetaDb(dir, owned, db, opened.get(0), handles, durable);
+      meta.checkSchema();
+      return meta;
+    } catch (RocksDBException | IOException | RuntimeException e) {
+      closeAll(owned);
+      if (e instanceof IndexException ie) {
+        throw ie;
+      }
+      throw new IndexException("open " + dir, e);
+    }
+  }
+
+  private static List<byte[]> existingFamilies(List<AutoCloseable> owned, Path dir)
+      throws RocksDBException {
+    if (!Files.exists(dir.resolve("CURRENT"))) {
+      return List.of();
+    }
+    Options options = own(owned, new Options());
+    return RocksDB.listColumnFamilies(options, dir.toString());
+  }
+
+  private void checkSchema() throws RocksDBException, IndexException {
+    byte[] raw = db.get(defaults, SCHEMA_KEY);
+    if (raw == null) {
+      SchemaVersion v =
+          SchemaVersion.newBuilder()
+              .setVersion(SCHEMA_VERSION)
+              .setWrittenBy("shoal-origin")
+              .build();
+      db.put(defaults, durable, SCHEMA_KEY, v.toByteArray());
+      return;
+    }
+    int found;
+    try {
+      found = SchemaVersion.parseFrom(raw).getVersion();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IndexException("metadata at " + dir + " has an unreadable schema version record");
+    }
+    if (found != SCHEMA_VERSION) {
+      throw new IndexException(
+          "metadata at "
+              + dir
+              + " has schema version "
+              + found
+              + " (expected: "
+              + SCHEMA_VERSION
+              + "); use the Shoal release that wrote it, or move the data directory aside");
+    }
+  }
+
+  /** A value of the default column family, read outside any snapshot. */
+  byte[] getDefault(byte[] key) throws IndexException {
+    try {
+      return db.get(defaults, key);
+    } catch (RocksDBException e) {
+      throw new IndexException("get " + MetaKeys.text(key), e);
+    }
+  }
+
+  ColumnFamilyHandle defaults() {
+    return defaults;
+  }
+
+  ColumnFamilyHandle cf(Cf cf) {
+    return handles.get(cf);
+  }
+
+  /** Applies {@code batch} atomically and waits for it to reach the disk. */
+  void write(WriteBatch batch, String operation) throws IndexException {
+    try {
+      db.write(durable, batch);
+    } catch (RocksDBException e) {
+      throw new IndexException(operation, e);
+    }
+  }
+
+  /** A consistent view of the database as of now; close it when done. */
+  View view() {
+    return new View();
+  }
+
+  /** Reads from one snapshot, so a query spanning several column families sees one state. */
+  final class View implements AutoCloseable {
+    private final Snapshot snapshot;
+    private final ReadOptions options;
+
+    private View() {
+      this.snapshot = db.getSnapshot();
+      this.options = new ReadOptions().setSnapshot(snapshot);
+    }
+
+    byte[] get(Cf cf, byte[] key) throws IndexException {
+      try {
+        return db.get(handles.get(cf), options, key);
+      } catch (RocksDBException e) {
+        throw new IndexException("get " + cf.name().toLowerCase(Locale.ROOT) + " " + show(key), e);
+      }
+    }
+
+    boolean has(Cf cf, byte[] key) throws IndexException {
+      return get(cf, key) != null;
+    }
+
+    /** Visits keys starting with {@code prefix}, in key order, from {@code from} (inclusive). */
+    void scan(Cf cf, byte[] prefix, byte[] from, Visitor visitor) throws IOException {
+      try (RocksIterator it = db.newIterator(handles.get(cf), options)) {
+        for (it.seek(from); it.isValid(); it.next()) {
+          byte[] key = it.key();
+          if (!MetaKeys.startsWith(key, prefix) || !visitor.visit(key, it.value())) {
+            break;
+          }
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new IndexException(
+            "scan " + cf.name().toLowerCase(Locale.ROOT) + " " + show(prefix), e);
+      }
+    }
+
+    /** Whether a key starts with {@code prefix}, other than {@code except}. */
+    boolean anyUnder(Cf cf, byte[] prefix, byte[] except) throws IOException {
+      boolean[] found = {false};
+      scan(
+          cf,
+          prefix,
+          prefix,
+          (k, v) -> {
+            found[0] = !Arrays.equals(k, except);
+            return !found[0];
+          });
+      return found[0];
+    }
+
+    @Override
+    public void close() {
+      options.close();
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  private static String show(byte[] key) {
+    return MetaKeys.text(key).replace('\0', '/');
+  }
+
+  private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T handle) {
+    owned.add(handle);
+    return handle;
+  }
+
+  private static void closeAll(List<AutoCloseable> owned) {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        // Closing native handles of a failed or finished database: nothing left to protect.
+      }
+    }
+    owned.clear();
+  }
+
+  @Override
+  public void close() {
+    closeAll(owned);
+  }
+}

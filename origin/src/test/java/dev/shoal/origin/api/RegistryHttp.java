@@ -1,0 +1,57 @@
+package dev.shoal.origin.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+
+/**
+ * A bare HTTP client for the registry API tests: every request spelled out, as a client sends it.
+ */
+final class RegistryHttp {
+  private final URI base;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  RegistryHttp(URI base) {
+    this.base = base;
+  }
+
+  HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return client.send(b.build(), BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<byte[]> get(String path, String... headers)
+      throws IOException, InterruptedException {
+    return send("GET", path, null, headers);
+  }
+
+  HttpResponse<byte[]> head(String path) throws IOException, InterruptedException {
+    return client.send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method("HEAD", BodyPublishers.noBody())
+            .build(),
+        BodyHandlers.ofByteArray());
+  }
+
+  static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+}
