@@ -7,6 +7,7 @@ import dev.shoal.core.config.Environment;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
 import dev.shoal.origin.api.DeferredApi;
 import dev.shoal.origin.config.OriginConfig;
@@ -34,6 +35,7 @@ public final class OriginMain implements AutoCloseable {
   private final HttpServer server;
   private final ContentStore store;
   private final RegistryMetadata meta;
+  private final ApiMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OriginMain(
@@ -41,12 +43,19 @@ public final class OriginMain implements AutoCloseable {
       Readiness readiness,
       HttpServer server,
       ContentStore store,
-      RegistryMetadata meta) {
+      RegistryMetadata meta,
+      ApiMetrics metrics) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
     this.store = store;
     this.meta = meta;
+    this.metrics = metrics;
+  }
+
+  /** The registry API's counters. */
+  public ApiMetrics metrics() {
+    return metrics;
   }
 
   public static void main(String[] args) {
@@ -70,6 +79,7 @@ public final class OriginMain implements AutoCloseable {
     readiness.notReady("opening the content store");
     // Listen first: /healthz answers, and /readyz says why not, while the stores open.
     DeferredApi api = new DeferredApi();
+    ApiMetrics metrics = new ApiMetrics();
     HttpServer server = HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api));
     ContentStore store;
     try {
@@ -85,7 +95,7 @@ public final class OriginMain implements AutoCloseable {
     RegistryMetadata meta;
     try {
       meta = RocksRegistryMetadata.open(config.dataDir().resolve("meta"), clock);
-      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock);
+      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock, metrics);
     } catch (IOException | RuntimeException e) {
       store.close();
       server.close();
@@ -94,7 +104,7 @@ public final class OriginMain implements AutoCloseable {
     }
     readiness.ready();
     log.info("origin ready listen={} data={}", server.uri(), config.dataDir());
-    return new OriginMain(config, readiness, server, store, meta);
+    return new OriginMain(config, readiness, server, store, meta, metrics);
   }
 
   /** The registry API's base URL, with the bound port. */

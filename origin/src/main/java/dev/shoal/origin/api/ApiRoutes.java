@@ -20,8 +20,13 @@ public final class ApiRoutes {
 
   /** Hands the whole registry API over {@code store} and {@code meta} to {@code api}. */
   public static void open(
-      DeferredApi api, ContentStore store, RegistryMetadata meta, Path uploadDir, Clock clock)
+      DeferredApi api,
+      ContentStore store,
+      RegistryMetadata meta,
+      Path uploadDir,
+      Clock clock,
+      ApiMetrics metrics)
       throws IOException {
-    api.open(new DistributionApi(store, meta, uploadDir, clock));
+    api.open(new DistributionApi(store, meta, uploadDir, clock, metrics));
   }
 }

@@ -20,10 +20,11 @@ final class DistributionApi implements RequestHandler {
   private final Manifests manifests;
   private final Listings listings;
 
-  DistributionApi(ContentStore store, RegistryMetadata meta, Path uploadDir, Clock clock)
+  DistributionApi(
+      ContentStore store, RegistryMetadata meta, Path uploadDir, Clock clock, ApiMetrics metrics)
       throws IOException {
     this.blobs = new Blobs(store, meta);
-    this.uploads = new Uploads(store, meta, uploadDir);
+    this.uploads = new Uploads(store, meta, uploadDir, metrics);
     this.manifests = new Manifests(store, meta, clock);
     this.listings = new Listings(meta);
   }

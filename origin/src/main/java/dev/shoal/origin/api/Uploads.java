@@ -30,11 +30,14 @@ final class Uploads {
   private final ContentStore store;
   private final RegistryMetadata meta;
   private final Path dir;
+  private final ApiMetrics metrics;
 
-  Uploads(ContentStore store, RegistryMetadata meta, Path dir) throws IOException {
+  Uploads(ContentStore store, RegistryMetadata meta, Path dir, ApiMetrics metrics)
+      throws IOException {
     this.store = store;
     this.meta = meta;
     this.dir = Files.createDirectories(dir);
+    this.metrics = metrics;
   }
 
   /** POST /v2/name/blobs/uploads/ */
@@ -46,6 +49,7 @@ final class Uploads {
       Digest d = Blobs.parseDigest(mount);
       if (meta.blobLinked(from, d) && store.contains(d)) {
         meta.linkBlob(repo, d, store.info(d).orElseThrow().size());
+        metrics.mounted();
         ex.respond(created(repo, d));
         return null;
       }
@@ -59,7 +63,13 @@ final class Uploads {
     }
     Digest d = Blobs.parseDigest(digest);
     return UploadFile.at(
-        file(session), 0, (e, written) -> finish(e, session, d), () -> abandon(session));
+        file(session),
+        0,
+        (e, written) -> {
+          metrics.uploaded(written);
+          finish(e, session, d);
+        },
+        () -> abandon(session));
   }
 
   /** PATCH /v2/name/blobs/uploads/id */
@@ -76,6 +86,7 @@ final class Uploads {
         file(s),
         s.offset(),
         (e, written) -> {
+          metrics.uploaded(written);
           long offset = s.offset() + written;
           meta.advanceUpload(s.id(), offset);
           e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
@@ -91,7 +102,14 @@ final class Uploads {
       throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
     }
     Digest d = Blobs.parseDigest(digest);
-    return UploadFile.at(file(s), s.offset(), (e, written) -> finish(e, s, d), () -> {});
+    return UploadFile.at(
+        file(s),
+        s.offset(),
+        (e, written) -> {
+          metrics.uploaded(written);
+          finish(e, s, d);
+        },
+        () -> {});
   }
 
   /** GET /v2/name/blobs/uploads/id */
