@@ -17,6 +17,7 @@ record ApiPath(Kind kind, String repository, String argument) {
 
   /** Which endpoint family a path belongs to. */
   enum Kind {
+    AVAILABILITY,
     BLOB,
     UPLOADS,
     UPLOAD,
@@ -30,6 +31,7 @@ record ApiPath(Kind kind, String repository, String argument) {
           "^/v2/(?<name>.+?)/(?:"
               + "(?<uploads>blobs/uploads/?)"
               + "|blobs/uploads/(?<upload>[^/]+)"
+              + "|(?<availability>blobs/availability)"
               + "|blobs/(?<blob>[^/]+)"
               + "|manifests/(?<manifest>[^/]+)"
               + "|(?<tags>tags/list)"
@@ -60,6 +62,9 @@ record ApiPath(Kind kind, String repository, String argument) {
     }
     if (m.group("upload") != null) {
       return new ApiPath(Kind.UPLOAD, name, m.group("upload"));
+    }
+    if (m.group("availability") != null) {
+      return new ApiPath(Kind.AVAILABILITY, name, "");
     }
     if (m.group("blob") != null) {
       return new ApiPath(Kind.BLOB, name, m.group("blob"));

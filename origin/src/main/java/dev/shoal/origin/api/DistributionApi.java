@@ -19,6 +19,7 @@ final class DistributionApi implements RequestHandler {
   private final Uploads uploads;
   private final Manifests manifests;
   private final Listings listings;
+  private final Availability availability;
 
   DistributionApi(
       ContentStore store, RegistryMetadata meta, Path uploadDir, Clock clock, ApiMetrics metrics)
@@ -27,6 +28,7 @@ final class DistributionApi implements RequestHandler {
     this.uploads = new Uploads(store, meta, uploadDir, metrics);
     this.manifests = new Manifests(store, meta, clock);
     this.listings = new Listings(meta);
+    this.availability = new Availability(store, meta);
   }
 
   @Override
@@ -35,6 +37,12 @@ final class DistributionApi implements RequestHandler {
     HttpMethod m = ex.method();
     boolean read = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
     switch (path.kind()) {
+      case AVAILABILITY -> {
+        if (m.equals(HttpMethod.POST)) {
+          return availability.check(ex, path);
+        }
+        throw notAllowed(m, ex.path());
+      }
       case BLOB -> {
         if (read) {
           blobs.get(ex, path);

@@ -239,6 +239,42 @@ class DistributionApiTest {
   }
 
   @Test
+  void availability_answersManyDigestsInOneRequestPerRepository() throws Exception {
+    Digest held = pushMonolithic("app", Blobs.random(9, 4000));
+    Digest elsewhere = pushMonolithic("other", Blobs.random(10, 3000));
+    Digest absent = Digest.sha256Of(Blobs.random(11, 10));
+    String body = "{\"digests\":[\"" + held + "\",\"" + elsewhere + "\",\"" + absent + "\"]}";
+
+    HttpResponse<byte[]> r =
+        http.send(
+            "POST",
+            "/v2/app/blobs/availability",
+            body.getBytes(StandardCharsets.UTF_8),
+            "Content-Type",
+            "application/json");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    // A blob of another repository counts as missing here: holding it must be proven by a mount.
+    assertThat(RegistryHttp.text(r))
+        .isEqualTo(
+            "{\"available\":[{\"digest\":\""
+                + held
+                + "\",\"size\":4000}],"
+                + "\"missing\":[\""
+                + elsewhere
+                + "\",\""
+                + absent
+                + "\"]}");
+    HttpResponse<byte[]> bad =
+        http.send(
+            "POST",
+            "/v2/app/blobs/availability",
+            "{\"digests\":[\"sha256:nope\"]}".getBytes(StandardCharsets.UTF_8));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(RegistryHttp.text(bad)).contains("DIGEST_INVALID");
+  }
+
+  @Test
   void tagsList_paginatesWithLink() throws Exception {
     byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
     pushMonolithic("app", config);
