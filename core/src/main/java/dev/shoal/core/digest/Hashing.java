@@ -67,6 +67,10 @@ public final class Hashing {
     return h.digest();
   }
 
+  public DigestAlgorithm algorithm() {
+    return algorithm;
+  }
+
   /** Bytes hashed so far. */
   public long count() {
     return count;

@@ -28,10 +28,16 @@ import org.slf4j.LoggerFactory;
  * <p>Exact routes ({@link HttpHandler}) answer on the event loop and must not block. Prefix routes
  * ({@link RequestHandler}) run on the server's I/O executor, one request of the connection at a
  * time; while one of them reads its body the connection reads from the socket only as fast as the
- * handler consumes (auto-read off, one read per consumed batch).
+ * handler consumes (auto-read off; at most {@link #READ_AHEAD} chunks read ahead).
  */
 final class HttpDispatcher extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(HttpDispatcher.class);
+
+  /**
+   * Body chunks read ahead of the handler: enough to keep the socket busy while the disk writes,
+   * few enough (times at most 1 MiB each) to bound the memory one upload holds.
+   */
+  private static final int READ_AHEAD = 8;
 
   private final Router router;
   private final SerialExecutor serial;
@@ -108,6 +114,8 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     pendingChunks++;
     if (last) {
       streaming = false;
+    } else if (pendingChunks < READ_AHEAD) {
+      ctx.read();
     }
     serial.execute(
         () -> {
@@ -125,7 +133,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     pendingChunks--;
     if (last) {
       ctx.channel().config().setAutoRead(true);
-    } else if (pendingChunks == 0 && streaming) {
+    } else if (pendingChunks < READ_AHEAD && streaming) {
       ctx.read();
     }
   }

@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -41,6 +42,13 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
   private static final int IDLE_SECONDS = 120;
+
+  /**
+   * Header limits as Netty's defaults; body chunks up to 1 MiB instead of 8 KiB, so an upload
+   * reaches its handler in a few large pieces rather than thousands of small ones.
+   */
+  private static final HttpDecoderConfig HTTP_LIMITS =
+      new HttpDecoderConfig().setMaxChunkSize(1 << 20);
 
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
@@ -99,7 +107,7 @@ public final class HttpServer implements AutoCloseable {
                   @Override
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
-                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpServerCodec(HTTP_LIMITS))
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))

@@ -145,6 +145,31 @@ public final class ContentStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Like {@link #commitFile}, for a caller that hashed the bytes itself as it wrote them (an upload
+   * streamed through a hasher): skips reading the file again. {@code hashed} is the digest of
+   * exactly the {@code size} bytes in {@code file}.
+   */
+  public BlobInfo commitHashedFile(
+      Digest digest, Path file, long size, Digest hashed, String mediaType) throws IOException {
+    requireNonNull(digest, "digest");
+    try {
+      if (!hashed.equals(digest)) {
+        throw new DigestMismatchException(digest, hashed, size);
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        if (ch.size() != size) {
+          throw new IOException(
+              "upload file " + file + " holds " + ch.size() + " bytes (expected: " + size + ")");
+        }
+        ch.force(true);
+      }
+      return publish(digest, file, size, mediaType);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
   /** Whether the blob is held complete. */
   public boolean contains(Digest digest) throws IOException {
     return record(digest).map(Records::isComplete).orElse(false);

@@ -1,5 +1,6 @@
 package dev.shoal.origin.api;
 
+import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.http.BodyConsumer;
 import dev.shoal.core.http.Exchange;
 import io.netty.buffer.ByteBuf;
@@ -22,18 +23,29 @@ final class UploadFile implements BodyConsumer {
   private final FileChannel channel;
   private final End end;
   private final Runnable onAbort;
+  private final Hashing hashing;
   private long written;
 
-  private UploadFile(FileChannel channel, End end, Runnable onAbort) {
+  private UploadFile(FileChannel channel, End end, Runnable onAbort, Hashing hashing) {
     this.channel = channel;
     this.end = end;
     this.onAbort = onAbort;
+    this.hashing = hashing;
   }
 
   /**
    * Opens {@code file} (creating it), cut to {@code offset}: bytes past it were never acknowledged.
    */
   static UploadFile at(Path file, long offset, End end, Runnable onAbort) throws IOException {
+    return at(file, offset, end, onAbort, null);
+  }
+
+  /**
+   * As {@link #at(Path, long, End, Runnable)}, also feeding every byte written to {@code hashing}
+   * (which must have seen exactly the file's first {@code offset} bytes), when not null.
+   */
+  static UploadFile at(Path file, long offset, End end, Runnable onAbort, Hashing hashing)
+      throws IOException {
     FileChannel ch =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
@@ -46,14 +58,18 @@ final class UploadFile implements BodyConsumer {
       ch.close();
       throw e;
     }
-    return new UploadFile(ch, end, onAbort);
+    return new UploadFile(ch, end, onAbort, hashing);
   }
 
   @Override
   public void onData(ByteBuf chunk) throws IOException {
     for (ByteBuffer b : chunk.nioBuffers()) {
+      ByteBuffer forHash = hashing == null ? null : b.duplicate();
       while (b.hasRemaining()) {
         written += channel.write(b);
+      }
+      if (forHash != null) {
+        hashing.update(forHash);
       }
     }
   }

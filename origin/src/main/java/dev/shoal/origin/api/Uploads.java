@@ -1,7 +1,9 @@
 package dev.shoal.origin.api;
 
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestAlgorithm;
 import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.BodyConsumer;
 import dev.shoal.core.http.Exchange;
@@ -17,6 +19,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Blob uploads (end-4a, end-4b, end-5, end-6, end-11, end-13 of the distribution spec): POST to
@@ -31,6 +35,12 @@ final class Uploads {
   private final RegistryMetadata meta;
   private final Path dir;
   private final ApiMetrics metrics;
+  // Hashes of uploads in progress, by session id; lost on restart, when finishing re-reads the
+  // file.
+  private final Map<String, RunningHash> running = new ConcurrentHashMap<>();
+
+  /** A hash that has seen the first {@code offset} bytes of an upload. */
+  private record RunningHash(Hashing hashing, long offset) {}
 
   Uploads(ContentStore store, RegistryMetadata meta, Path dir, ApiMetrics metrics)
       throws IOException {
@@ -58,18 +68,22 @@ final class Uploads {
     String digest = ex.query("digest");
     UploadSession session = meta.startUpload(repo);
     if (digest == null) {
+      // Most uploads end with a sha256 digest: hash as the chunks come, to spare a second read.
+      running.put(session.id(), new RunningHash(new Hashing(DigestAlgorithm.SHA256), 0));
       ex.respond(progress(HttpResponseStatus.ACCEPTED, session, 0));
       return null;
     }
     Digest d = Blobs.parseDigest(digest);
+    Hashing hashing = new Hashing(d.algorithm());
     return UploadFile.at(
         file(session),
         0,
         (e, written) -> {
           metrics.uploaded(written);
-          finish(e, session, d);
+          finish(e, session, d, new RunningHash(hashing, written));
         },
-        () -> abandon(session));
+        () -> abandon(session),
+        hashing);
   }
 
   /** PATCH /v2/name/blobs/uploads/id */
@@ -82,6 +96,7 @@ final class Uploads {
         throw outOfOrder(s, range);
       }
     }
+    RunningHash hash = takeRunningHash(s);
     return UploadFile.at(
         file(s),
         s.offset(),
@@ -89,9 +104,13 @@ final class Uploads {
           metrics.uploaded(written);
           long offset = s.offset() + written;
           meta.advanceUpload(s.id(), offset);
+          if (hash != null) {
+            running.put(s.id(), new RunningHash(hash.hashing(), offset));
+          }
           e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
         },
-        () -> {});
+        () -> {},
+        hash == null ? null : hash.hashing());
   }
 
   /** PUT /v2/name/blobs/uploads/id?digest= */
@@ -102,14 +121,17 @@ final class Uploads {
       throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
     }
     Digest d = Blobs.parseDigest(digest);
+    RunningHash hash = takeRunningHash(s);
     return UploadFile.at(
         file(s),
         s.offset(),
         (e, written) -> {
           metrics.uploaded(written);
-          finish(e, s, d);
+          finish(
+              e, s, d, hash == null ? null : new RunningHash(hash.hashing(), s.offset() + written));
         },
-        () -> {});
+        () -> {},
+        hash == null ? null : hash.hashing());
   }
 
   /** GET /v2/name/blobs/uploads/id */
@@ -125,9 +147,14 @@ final class Uploads {
     ex.respond(status(HttpResponseStatus.NO_CONTENT));
   }
 
-  private void finish(Exchange ex, UploadSession s, Digest digest) throws Exception {
+  private void finish(Exchange ex, UploadSession s, Digest digest, RunningHash hash)
+      throws Exception {
     try {
-      store.commitFile(digest, file(s), BLOB_TYPE);
+      if (hash != null && hash.hashing().algorithm() == digest.algorithm()) {
+        store.commitHashedFile(digest, file(s), hash.offset(), hash.hashing().digest(), BLOB_TYPE);
+      } else {
+        store.commitFile(digest, file(s), BLOB_TYPE);
+      }
     } catch (DigestMismatchException e) {
       meta.endUpload(s.id());
       throw ApiErrors.digestInvalid(e.getMessage());
@@ -137,7 +164,18 @@ final class Uploads {
     ex.respond(created(s.repository(), digest));
   }
 
+  /**
+   * Takes the upload's running hash for one request, when it has seen exactly the bytes the session
+   * acknowledged; it is put back only when that request succeeds, so a failed or aborted chunk
+   * (whose bytes the next request cuts off the file) never leaves its bytes in the hash.
+   */
+  private RunningHash takeRunningHash(UploadSession s) {
+    RunningHash h = running.remove(s.id());
+    return h != null && h.offset() == s.offset() ? h : null;
+  }
+
   private void abandon(UploadSession s) {
+    running.remove(s.id());
     try {
       meta.endUpload(s.id());
       Files.deleteIfExists(file(s));
