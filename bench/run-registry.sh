@@ -40,7 +40,7 @@ YML
 docker-registry serve "$scratch/cncf/config.yml" >"$scratch/cncf.log" 2>&1 &
 pids+=($!)
 
-SHOAL_SKIP_BUILD=1 ./shoal origin --listen 127.0.0.1:0 --data "$scratch/origin" >"$scratch/origin.out" 2>"$scratch/origin.log" &
+SHOAL_SKIP_BUILD=1 ./shoal origin --listen 127.0.0.1:0 --events-listen 127.0.0.1:0 --data "$scratch/origin" >"$scratch/origin.out" 2>"$scratch/origin.log" &
 pids+=($!)
 for _ in $(seq 1 100); do
   grep -q 'listening on' "$scratch/origin.out" 2>/dev/null && curl -fs "http://127.0.0.1:$cport/v2/" >/dev/null && break

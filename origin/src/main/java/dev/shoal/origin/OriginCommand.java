@@ -7,6 +7,8 @@ import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.cli.ServerOptions;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
+import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
 import dev.shoal.origin.config.OriginConfigLoader;
 import java.nio.file.Path;
@@ -48,6 +50,12 @@ final class OriginCommand implements Callable<Integer> {
               + "else $XDG_DATA_HOME/shoal/origin).")
   Path data;
 
+  @Option(
+      names = "--events-listen",
+      paramLabel = "HOST:PORT",
+      description = "Address of the event stream agents follow (default: 127.0.0.1:5002).")
+  String eventsListen;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -58,7 +66,12 @@ final class OriginCommand implements Callable<Integer> {
 
   /** Defaults, overridden by the config file, overridden by flags. */
   OriginConfig resolveConfig() throws ConfigException {
-    return server.resolve(LAYERS, env, data, listen);
+    OriginConfig resolved = server.resolve(LAYERS, env, data, listen);
+    if (eventsListen != null) {
+      resolved =
+          resolved.withEvents(new EventsConfig(HostPort.parse("--events-listen", eventsListen)));
+    }
+    return resolved;
   }
 
   @Override
@@ -66,6 +79,13 @@ final class OriginCommand implements Callable<Integer> {
     OriginConfig resolved = resolveConfig();
     return server.runInForeground(
         () -> OriginMain.start(resolved, Clock.systemUTC()),
-        origin -> "shoal origin listening on " + origin.uri() + " (data " + origin.dataDir() + ")");
+        origin ->
+            "shoal origin listening on "
+                + origin.uri()
+                + " (events "
+                + origin.eventsAddress()
+                + ", data "
+                + origin.dataDir()
+                + ")");
   }
 }

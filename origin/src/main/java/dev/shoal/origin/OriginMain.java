@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.cli.CliErrors;
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
@@ -11,6 +12,8 @@ import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
 import dev.shoal.origin.api.DeferredApi;
 import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.events.EventServer;
+import dev.shoal.origin.events.EventService;
 import dev.shoal.origin.meta.RegistryMetadata;
 import dev.shoal.origin.meta.RocksRegistryMetadata;
 import java.io.IOException;
@@ -36,6 +39,7 @@ public final class OriginMain implements AutoCloseable {
   private final ContentStore store;
   private final RegistryMetadata meta;
   private final ApiMetrics metrics;
+  private final EventServer events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OriginMain(
@@ -44,13 +48,20 @@ public final class OriginMain implements AutoCloseable {
       HttpServer server,
       ContentStore store,
       RegistryMetadata meta,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      EventServer events) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
     this.store = store;
     this.meta = meta;
     this.metrics = metrics;
+    this.events = events;
+  }
+
+  /** Where the event stream listens, with the bound port. */
+  public HostPort eventsAddress() {
+    return events.address();
   }
 
   /** The registry API's counters. */
@@ -92,19 +103,32 @@ public final class OriginMain implements AutoCloseable {
       server.close();
       throw e;
     }
-    RegistryMetadata meta;
+    RocksRegistryMetadata meta;
     try {
       meta = RocksRegistryMetadata.open(config.dataDir().resolve("meta"), clock);
-      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock, metrics);
     } catch (IOException | RuntimeException e) {
       store.close();
       server.close();
       throw new IOException(
           "cannot open the registry metadata in " + config.dataDir() + ": " + e.getMessage(), e);
     }
+    EventServer events;
+    try {
+      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock, metrics);
+      events = EventServer.start(config.events().listen(), new EventService(meta));
+    } catch (IOException | RuntimeException e) {
+      meta.close();
+      store.close();
+      server.close();
+      throw e;
+    }
     readiness.ready();
-    log.info("origin ready listen={} data={}", server.uri(), config.dataDir());
-    return new OriginMain(config, readiness, server, store, meta, metrics);
+    log.info(
+        "origin ready listen={} events={} data={}",
+        server.uri(),
+        events.address(),
+        config.dataDir());
+    return new OriginMain(config, readiness, server, store, meta, metrics, events);
   }
 
   /** The registry API's base URL, with the bound port. */
@@ -124,6 +148,7 @@ public final class OriginMain implements AutoCloseable {
     }
     log.info("origin stopping");
     readiness.notReady("shutting down");
+    events.close();
     server.close();
     meta.close();
     try {

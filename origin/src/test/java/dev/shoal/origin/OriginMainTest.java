@@ -3,6 +3,7 @@ package dev.shoal.origin;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.testing.RegistryServerContract;
 import dev.shoal.origin.config.ApiConfig;
+import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ class OriginMainTest extends RegistryServerContract<OriginMain> {
   @Override
   protected OriginMain start(HostPort listen, Path data) throws IOException {
     OriginConfig config =
-        OriginConfig.defaults(data).withApi(ApiConfig.defaults().withListen(listen));
+        OriginConfig.defaults(data)
+            .withApi(ApiConfig.defaults().withListen(listen))
+            .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0)));
     return OriginMain.start(config, Clock.systemUTC());
   }
 }

@@ -114,7 +114,13 @@ public final class DemoCommand implements Callable<Integer> {
         start(
             launcher,
             "origin",
-            List.of("--listen", "127.0.0.1:0", "--data", originData.toString()),
+            List.of(
+                "--listen",
+                "127.0.0.1:0",
+                "--events-listen",
+                "127.0.0.1:0",
+                "--data",
+                originData.toString()),
             self);
     URI originUri = awaitListening(origin, deadline);
     Path agentData = dataRoot.resolve("agent");

@@ -11,17 +11,21 @@ import java.nio.file.Path;
  *
  * @param store the content store; its data directory is the origin's data directory
  * @param api the registry API server
+ * @param events the event stream agents follow
  */
-public record OriginConfig(StoreConfig store, ApiConfig api) {
+public record OriginConfig(StoreConfig store, ApiConfig api, EventsConfig events) {
   public OriginConfig {
     requireNonNull(store, "store");
     requireNonNull(api, "api");
+    requireNonNull(events, "events");
   }
 
   /** Every default, with data in {@code dataDir}. */
   public static OriginConfig defaults(Path dataDir) {
     return new OriginConfig(
-        StoreConfig.defaults(dataDir).withEviction(false), ApiConfig.defaults());
+        StoreConfig.defaults(dataDir).withEviction(false),
+        ApiConfig.defaults(),
+        EventsConfig.defaults());
   }
 
   /** The root of everything the origin keeps on disk. */
@@ -30,10 +34,14 @@ public record OriginConfig(StoreConfig store, ApiConfig api) {
   }
 
   public OriginConfig withDataDir(Path dir) {
-    return new OriginConfig(store.withDataDir(dir), api);
+    return new OriginConfig(store.withDataDir(dir), api, events);
   }
 
   public OriginConfig withApi(ApiConfig config) {
-    return new OriginConfig(store, config);
+    return new OriginConfig(store, config, events);
+  }
+
+  public OriginConfig withEvents(EventsConfig config) {
+    return new OriginConfig(store, api, config);
   }
 }

@@ -13,8 +13,9 @@ import java.util.Set;
  * that names the file and the key.
  */
 public final class OriginConfigLoader {
-  private static final Set<String> TOP_KEYS = Set.of("dataDir", StoreSection.NAME, "api");
+  private static final Set<String> TOP_KEYS = Set.of("dataDir", StoreSection.NAME, "api", "events");
   private static final Set<String> API_KEYS = Set.of("listen");
+  private static final Set<String> EVENTS_KEYS = Set.of("listen");
 
   private OriginConfigLoader() {}
 
@@ -31,8 +32,11 @@ public final class OriginConfigLoader {
           StoreSection.read(root.section(StoreSection.NAME, StoreSection.ORIGIN_KEYS), dataDir)
               .withEviction(false);
       YamlSection api = root.section("api", API_KEYS);
+      YamlSection events = root.section("events", EVENTS_KEYS);
       return new OriginConfig(
-          store, new ApiConfig(api.hostPort("listen").orElse(ApiConfig.DEFAULT_LISTEN)));
+          store,
+          new ApiConfig(api.hostPort("listen").orElse(ApiConfig.DEFAULT_LISTEN)),
+          new EventsConfig(events.hostPort("listen").orElse(EventsConfig.DEFAULT_LISTEN)));
     } catch (ConfigException e) {
       throw e.inFile(file);
     }

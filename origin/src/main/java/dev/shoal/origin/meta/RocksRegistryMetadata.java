@@ -27,7 +27,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link RegistryMetadata} in RocksDB: one column family per record kind (keys in {@code
@@ -38,10 +42,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * with the same tag, linking a linked blob) writes nothing and appends no event.
  */
 public final class RocksRegistryMetadata implements RegistryMetadata {
+  private static final Logger log = LoggerFactory.getLogger(RocksRegistryMetadata.class);
+
   private final MetaDb db;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
   private long lastCursor; // guarded by lock
+  private final List<LongConsumer> eventListeners = new CopyOnWriteArrayList<>();
 
   private RocksRegistryMetadata(MetaDb db, Clock clock, long lastCursor) {
     this.db = db;
@@ -470,6 +477,20 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
     return out;
   }
 
+  /**
+   * Calls {@code listener} with the newest cursor after every write that appended events, so that
+   * followers of the log need not poll it. It runs on the writing thread after the write is durable
+   * and the writer lock released, so it must be quick; two writes may announce out of order (keep
+   * the maximum), and an exception it throws is logged, not given to the writer.
+   *
+   * @return removes the listener
+   */
+  public Runnable onEvents(LongConsumer listener) {
+    requireNonNull(listener, "listener");
+    eventListeners.add(listener);
+    return () -> eventListeners.remove(listener);
+  }
+
   @Override
   public void close() {
     lock.lock();
@@ -489,13 +510,33 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
 
   /** Runs {@code m} under the writer lock and commits what it collected in one durable write. */
   private <T> T mutate(String operation, Mutation<T> m) throws IOException {
+    T result;
+    long appended = 0;
     lock.lock();
     try (MetaTx tx = new MetaTx(db, operation, clock.millis(), lastCursor)) {
-      T result = m.apply(tx);
-      lastCursor = tx.commit();
-      return result;
+      result = m.apply(tx);
+      long last = tx.commit();
+      if (last != lastCursor) {
+        appended = last;
+      }
+      lastCursor = last;
     } finally {
       lock.unlock();
+    }
+    if (appended > 0) {
+      announce(appended);
+    }
+    return result;
+  }
+
+  private void announce(long cursor) {
+    for (LongConsumer l : eventListeners) {
+      try {
+        l.accept(cursor);
+      } catch (RuntimeException e) {
+        // The write is durable: failing it now would make a client retry a done change.
+        log.warn("event listener failed cursor={}", cursor, e);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.testing.Blobs;
 import dev.shoal.origin.OriginMain;
 import dev.shoal.origin.config.ApiConfig;
+import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,9 @@ class DistributionApiTest {
       origin.close();
     }
     OriginConfig config =
-        OriginConfig.defaults(dir).withApi(new ApiConfig(new HostPort("127.0.0.1", 0)));
+        OriginConfig.defaults(dir)
+            .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
+            .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0)));
     origin = OriginMain.start(config, Clock.systemUTC());
     http = new RegistryHttp(origin.uri());
   }

@@ -13,6 +13,7 @@ import dev.shoal.core.testing.Blobs;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.origin.OriginMain;
 import dev.shoal.origin.config.ApiConfig;
+import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,7 +53,8 @@ class SkopeoCopyIT {
     origin =
         OriginMain.start(
             OriginConfig.defaults(dir.resolve("origin"))
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0))),
+                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
+                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
             Clock.systemUTC());
     policy = dir.resolve("policy.json");
     Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");

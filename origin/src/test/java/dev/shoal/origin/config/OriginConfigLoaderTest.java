@@ -56,6 +56,8 @@ class OriginConfigLoaderTest {
                 "  verifyOnOpen: true",
                 "api:",
                 "  listen: '[::1]:5001'",
+                "events:",
+                "  listen: 0.0.0.0:5003",
                 ""));
     assertThat(config)
         .isEqualTo(
@@ -65,7 +67,8 @@ class OriginConfigLoaderTest {
                     .cacheEntries(0)
                     .verifyOnOpen(true)
                     .build(),
-                new ApiConfig(new HostPort("::1", 5001))));
+                new ApiConfig(new HostPort("::1", 5001)),
+                new EventsConfig(new HostPort("0.0.0.0", 5003))));
   }
 
   @Test
@@ -81,7 +84,7 @@ class OriginConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageEndingWith("api.port: unknown key (expected one of: listen)");
     assertThatThrownBy(() -> load("mirror:\n  listen: 127.0.0.1:1\n"))
-        .hasMessageContaining("mirror: unknown key (expected one of: api, dataDir, store)");
+        .hasMessageContaining("mirror: unknown key (expected one of: api, dataDir, events, store)");
   }
 
   @Test

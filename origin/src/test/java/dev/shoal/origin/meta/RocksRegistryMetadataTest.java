@@ -307,6 +307,28 @@ class RocksRegistryMetadataTest {
   }
 
   @Test
+  void onEvents_announcesTheNewestCursorOnlyForWritesThatAppendedEvents() throws Exception {
+    List<Long> heard = new ArrayList<>();
+    Runnable remove = meta.onEvents(heard::add);
+    meta.onEvents(
+        c -> {
+          throw new IllegalStateException("a broken listener does not fail the write");
+        });
+
+    ManifestMeta m = push("app", "v1", "1.0"); // three links (no event), one push
+    meta.putManifest("app", m, "1.0"); // changes nothing
+    meta.putManifest("app", m, "latest");
+    meta.startUpload("app");
+    meta.deleteManifest("app", m.digest());
+    assertThat(heard).containsExactly(1L, 2L, 3L);
+
+    remove.run();
+    push("app", "v2", "2.0");
+    assertThat(heard).containsExactly(1L, 2L, 3L);
+    assertThat(meta.events(3, 10)).extracting(RegistryEvent::cursor).containsExactly(4L);
+  }
+
+  @Test
   void open_refusesAnotherSchemaVersion() throws Exception {
     meta.close();
     writeSchemaVersion(dir, 99);
