@@ -43,4 +43,22 @@ class AgentMainTest extends RegistryServerContract<AgentMain> {
         .contains("not implemented yet")
         .contains("\"path\":\"/v2/library/busybox/manifests/latest\"");
   }
+
+  @Test
+  void v2_answersAsARegistry() throws Exception {
+    HttpResponse<String> response = http().get("/v2/");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .contains("registry/2.0");
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(response.body()).isEqualTo("{}");
+  }
+
+  @Test
+  void v2_headHasHeadersButNoBody() throws Exception {
+    HttpResponse<String> response = http().head("/v2/");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Length")).contains("2");
+    assertThat(response.body()).isEmpty();
+  }
 }

@@ -78,7 +78,7 @@ final class OriginCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     OriginConfig resolved = resolveConfig();
     return server.runInForeground(
-        () -> OriginMain.start(resolved, Clock.systemUTC()),
+        () -> OriginMain.start(resolved, Clock.systemUTC(), env.variables(), System.out),
         origin ->
             "shoal origin listening on "
                 + origin.uri()

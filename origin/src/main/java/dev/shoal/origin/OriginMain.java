@@ -11,15 +11,24 @@ import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
 import dev.shoal.origin.api.DeferredApi;
+import dev.shoal.origin.auth.Accounts;
+import dev.shoal.origin.auth.Authorizer;
+import dev.shoal.origin.auth.PublicRepositories;
+import dev.shoal.origin.auth.SigningKeys;
+import dev.shoal.origin.auth.TokenConfig;
+import dev.shoal.origin.auth.TokenEndpoint;
+import dev.shoal.origin.auth.TokenService;
 import dev.shoal.origin.config.OriginConfig;
 import dev.shoal.origin.events.EventServer;
 import dev.shoal.origin.events.EventService;
 import dev.shoal.origin.meta.RegistryMetadata;
 import dev.shoal.origin.meta.RocksRegistryMetadata;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,14 +93,26 @@ public final class OriginMain implements AutoCloseable {
    * @throws IOException naming the address or directory that could not be used
    */
   public static OriginMain start(OriginConfig config, Clock clock) throws IOException {
+    return start(config, clock, Map.of(), System.out);
+  }
+
+  /**
+   * Starts an origin; on a first start with no accounts it creates {@code admin} with the password
+   * in {@code env}'s {@code SHOAL_ADMIN_PASSWORD}, or a generated one printed once to {@code out}.
+   */
+  public static OriginMain start(
+      OriginConfig config, Clock clock, Map<String, String> env, PrintStream out)
+      throws IOException {
     requireNonNull(config, "config");
     requireNonNull(clock, "clock");
     Readiness readiness = new Readiness();
     readiness.notReady("opening the content store");
     // Listen first: /healthz answers, and /readyz says why not, while the stores open.
     DeferredApi api = new DeferredApi();
+    DeferredApi token = new DeferredApi();
     ApiMetrics metrics = new ApiMetrics();
-    HttpServer server = HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api));
+    HttpServer server =
+        HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api, token));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -114,7 +135,18 @@ public final class OriginMain implements AutoCloseable {
     }
     EventServer events;
     try {
-      ApiRoutes.open(api, store, meta, config.dataDir().resolve("uploads"), clock, metrics);
+      Path authDir = config.dataDir().resolve("auth");
+      TokenConfig tokenConfig = TokenConfig.defaults();
+      SigningKeys keys =
+          SigningKeys.open(authDir.resolve("keys"), tokenConfig.keyRetention(), clock);
+      Accounts accounts = Accounts.open(authDir);
+      accounts.bootstrap(env, out);
+      TokenService tokens =
+          new TokenService(keys, accounts, PublicRepositories.open(authDir), tokenConfig, clock);
+      Authorizer authorizer = new Authorizer(tokens, accounts, server.uri() + TokenEndpoint.PATH);
+      ApiRoutes.openTokens(token, tokens);
+      ApiRoutes.open(
+          api, store, meta, config.dataDir().resolve("uploads"), clock, metrics, authorizer);
       events = EventServer.start(config.events().listen(), new EventService(meta));
     } catch (IOException | RuntimeException e) {
       meta.close();

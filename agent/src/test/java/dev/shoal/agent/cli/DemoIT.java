@@ -71,7 +71,7 @@ class DemoIT {
     start("demo", "--for", "20s");
     Servers servers = awaitServers();
 
-    assertAnswersAsRegistry(servers.origin);
+    assertAsksForAToken(servers.origin);
     assertAnswersAsRegistry(servers.agent);
     assertThat(servers.upstream).isEqualTo(servers.origin.toString());
     assertThat(Files.isDirectory(servers.data.resolve("origin"))).isTrue();
@@ -149,6 +149,19 @@ class DemoIT {
     assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
         .contains("registry/2.0");
     assertThat(response.body()).isEqualTo("{}");
+  }
+
+  /** The origin requires credentials: its version check answers with the token realm. */
+  private void assertAsksForAToken(URI base) throws Exception {
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(base.resolve("/v2/")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .startsWith("Bearer realm=\"" + base + "/token\"");
+    assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
+        .contains("registry/2.0");
   }
 
   private void assertNothingLeft(Servers servers) {

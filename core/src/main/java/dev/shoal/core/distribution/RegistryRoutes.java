@@ -19,9 +19,15 @@ public final class RegistryRoutes {
    */
   public static Router.Builder builder(Readiness readiness) {
     ApiVersionHandler apiVersion = new ApiVersionHandler();
+    return probes(readiness).get("/v2/", apiVersion).get("/v2", apiVersion);
+  }
+
+  /**
+   * The probes and the fallback only, for a role that answers {@code GET /v2/} itself (the origin:
+   * with a 401 challenge for callers without valid credentials).
+   */
+  public static Router.Builder probes(Readiness readiness) {
     return Router.builder()
-        .get("/v2/", apiVersion)
-        .get("/v2", apiVersion)
         .get("/healthz", new HealthHandler())
         .get("/readyz", new ReadinessHandler(readiness))
         .fallback(new UnknownEndpointHandler());

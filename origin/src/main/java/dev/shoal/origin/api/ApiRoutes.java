@@ -4,6 +4,9 @@ import dev.shoal.core.distribution.RegistryRoutes;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.http.Router;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.auth.Authorizer;
+import dev.shoal.origin.auth.TokenEndpoint;
+import dev.shoal.origin.auth.TokenService;
 import dev.shoal.origin.meta.RegistryMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,9 +16,21 @@ import java.time.Clock;
 public final class ApiRoutes {
   private ApiRoutes() {}
 
-  /** The shared routes, and the registry API below {@code /v2/} once {@code api} is opened. */
-  public static Router create(Readiness readiness, DeferredApi api) {
-    return RegistryRoutes.builder(readiness).prefix("/v2/", api).build();
+  /**
+   * The shared routes, the registry API below {@code /v2/} and the token endpoint, both answering
+   * 503 until opened.
+   */
+  public static Router create(Readiness readiness, DeferredApi api, DeferredApi token) {
+    // "/v2" also covers "/v2/": the API answers the version check itself, with a challenge.
+    return RegistryRoutes.probes(readiness)
+        .prefix("/v2", api)
+        .prefix(TokenEndpoint.PATH, token)
+        .build();
+  }
+
+  /** Hands the token service to {@code token}. */
+  public static void openTokens(DeferredApi token, TokenService tokens) {
+    token.open(new TokenEndpoint(tokens));
   }
 
   /** Hands the whole registry API over {@code store} and {@code meta} to {@code api}. */
@@ -25,8 +40,9 @@ public final class ApiRoutes {
       RegistryMetadata meta,
       Path uploadDir,
       Clock clock,
-      ApiMetrics metrics)
+      ApiMetrics metrics,
+      Authorizer authorizer)
       throws IOException {
-    api.open(new DistributionApi(store, meta, uploadDir, clock, metrics));
+    api.open(new DistributionApi(store, meta, uploadDir, clock, metrics, authorizer));
   }
 }

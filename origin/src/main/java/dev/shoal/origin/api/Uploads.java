@@ -51,13 +51,13 @@ final class Uploads {
   }
 
   /** POST /v2/name/blobs/uploads/ */
-  BodyConsumer start(Exchange ex, ApiPath path) throws Exception {
+  BodyConsumer start(Exchange ex, ApiPath path, boolean fromReadable) throws Exception {
     String repo = path.repository();
     String mount = ex.query("mount");
     String from = ex.query("from");
     if (mount != null && from != null) {
       Digest d = Blobs.parseDigest(mount);
-      if (meta.blobLinked(from, d) && store.contains(d)) {
+      if (fromReadable && meta.blobLinked(from, d) && store.contains(d)) {
         meta.linkBlob(repo, d, store.info(d).orElseThrow().size());
         metrics.mounted();
         ex.respond(created(repo, d));

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The origin's registry API over real HTTP on loopback, with real stores on disk. */
 class DistributionApiTest {
+  private static final String ADMIN_PASSWORD = "correct horse battery staple";
+
   @TempDir Path dir;
   private OriginMain origin;
   private RegistryHttp http;
@@ -47,8 +50,10 @@ class DistributionApiTest {
         OriginConfig.defaults(dir)
             .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
             .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0)));
-    origin = OriginMain.start(config, Clock.systemUTC());
-    http = new RegistryHttp(origin.uri());
+    origin =
+        OriginMain.start(
+            config, Clock.systemUTC(), Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD), System.out);
+    http = new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
   }
 
   private Digest pushMonolithic(String repo, byte[] bytes) throws Exception {
@@ -172,6 +177,62 @@ class DistributionApiTest {
     }
     HttpResponse<byte[]> tags = http.get("/v2/app/tags/list");
     assertThat(RegistryHttp.text(tags)).isEqualTo("{\"name\":\"app\",\"tags\":[\"v1\"]}");
+  }
+
+  @Test
+  void withoutCredentials_everyEndpointChallengesWithTheTokenRealm() throws Exception {
+    RegistryHttp anonymous = new RegistryHttp(origin.uri());
+    for (String path :
+        List.of("/v2/app/manifests/v1", "/v2/app/tags/list", "/v2/app/blobs/uploads/")) {
+      HttpResponse<byte[]> r =
+          path.endsWith("/") ? anonymous.send("POST", path, null) : anonymous.get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith(
+              "Bearer realm=\""
+                  + origin.uri()
+                  + "/token\",service=\"shoal\",scope=\"repository:app:");
+      assertThat(RegistryHttp.text(r)).contains("UNAUTHORIZED");
+    }
+    RegistryHttp wrong = new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", "guess"));
+    assertThat(wrong.get("/v2/app/tags/list").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void versionCheck_challengesAnonymousCallersAndAcceptsValidCredentials() throws Exception {
+    HttpResponse<byte[]> anonymous = new RegistryHttp(origin.uri()).get("/v2/");
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"" + origin.uri() + "/token\",service=\"shoal\"");
+
+    HttpResponse<byte[]> ok = http.get("/v2/");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(RegistryHttp.text(ok)).isEqualTo("{}");
+    assertThat(ok.headers().firstValue("Docker-Distribution-API-Version")).contains("registry/2.0");
+    HttpResponse<byte[]> head = http.head("/v2/");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
+  @Test
+  void tokenFromTheRealm_authorizesPushAndPull() throws Exception {
+    RegistryHttp basic =
+        new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
+    HttpResponse<byte[]> t = basic.get("/token?service=shoal&scope=repository:team/app:pull,push");
+    assertThat(t.statusCode()).isEqualTo(200);
+    String token =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(t.body()).path("token").asText();
+    RegistryHttp bearer = new RegistryHttp(origin.uri(), "Bearer " + token);
+    byte[] bytes = Blobs.random(12, 1000);
+    Digest d = Digest.sha256Of(bytes);
+    assertThat(bearer.send("POST", "/v2/team/app/blobs/uploads/?digest=" + d, bytes).statusCode())
+        .isEqualTo(201);
+    assertThat(bearer.get("/v2/team/app/blobs/" + d).body()).isEqualTo(bytes);
+    // The token names team/app only.
+    HttpResponse<byte[]> other = bearer.get("/v2/team/other/tags/list");
+    assertThat(other.statusCode()).isEqualTo(401);
+    assertThat(other.headers().firstValue("WWW-Authenticate").orElseThrow())
+        .contains("error=\"insufficient_scope\"");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.time.Duration;
  */
 final class RegistryHttp {
   private final URI base;
+  private final String authorization;
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -21,7 +22,20 @@ final class RegistryHttp {
           .build();
 
   RegistryHttp(URI base) {
+    this(base, null);
+  }
+
+  /** Sends {@code authorization} (an {@code Authorization} header value) with every request. */
+  RegistryHttp(URI base, String authorization) {
     this.base = base;
+    this.authorization = authorization;
+  }
+
+  static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
@@ -34,6 +48,9 @@ final class RegistryHttp {
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
     return client.send(b.build(), BodyHandlers.ofByteArray());
   }
 
@@ -43,12 +60,7 @@ final class RegistryHttp {
   }
 
   HttpResponse<byte[]> head(String path) throws IOException, InterruptedException {
-    return client.send(
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .method("HEAD", BodyPublishers.noBody())
-            .build(),
-        BodyHandlers.ofByteArray());
+    return send("HEAD", path, null);
   }
 
   static String text(HttpResponse<byte[]> r) {

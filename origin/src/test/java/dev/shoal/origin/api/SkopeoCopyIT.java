@@ -8,6 +8,7 @@ import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
 import dev.shoal.core.oci.ImageManifest;
 import dev.shoal.core.oci.MediaTypes;
+import dev.shoal.core.registry.Credentials;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.Blobs;
 import dev.shoal.core.testing.CncfRegistry;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SkopeoCopyIT {
   private static final Path SKOPEO = Path.of("/usr/bin/skopeo");
+
+  private static final String PASSWORD = "skopeo-test-password";
 
   @TempDir Path dir;
   private CncfRegistry cncf;
@@ -55,7 +59,9 @@ class SkopeoCopyIT {
             OriginConfig.defaults(dir.resolve("origin"))
                 .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
                 .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            Map.of("SHOAL_ADMIN_PASSWORD", PASSWORD),
+            System.out);
     policy = dir.resolve("policy.json");
     Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
   }
@@ -77,7 +83,10 @@ class SkopeoCopyIT {
 
     skopeo("copy", ref(cncf.baseUri(), "demo/app:v1"), ref(origin.uri(), "demo/app:v1"));
 
-    RegistryClient toOrigin = RegistryClient.builder(origin.uri()).build();
+    RegistryClient toOrigin =
+        RegistryClient.builder(origin.uri())
+            .credentials(Credentials.of(host(origin.uri()), "admin", PASSWORD))
+            .build();
     assertThat(toOrigin.manifest("demo/app", "v1", List.of(MediaTypes.OCI_MANIFEST)).bytes())
         .isEqualTo(image.manifest);
     for (Descriptor layer : image.layers) {
@@ -135,17 +144,30 @@ class SkopeoCopyIT {
     return out.toByteArray();
   }
 
+  private static String host(URI registry) {
+    return registry.getHost() + ":" + registry.getPort();
+  }
+
   private static String ref(URI registry, String image) {
-    return "docker://" + registry.getHost() + ":" + registry.getPort() + "/" + image;
+    return "docker://" + host(registry) + "/" + image;
   }
 
   private String skopeo(String command, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(List.of(SKOPEO.toString(), "--policy", policy.toString(), command));
+    // Credentials for the origin only: the CNCF registry here is open.
+    String creds = "admin:" + PASSWORD;
+    String originHost = "docker://" + host(origin.uri()) + "/";
     if (command.equals("copy")) {
       cmd.addAll(List.of("--src-tls-verify=false", "--dest-tls-verify=false"));
+      if (args[0].startsWith(originHost)) {
+        cmd.addAll(List.of("--src-creds", creds));
+      }
+      if (args[args.length - 1].startsWith(originHost)) {
+        cmd.addAll(List.of("--dest-creds", creds));
+      }
     } else {
-      cmd.add("--tls-verify=false");
+      cmd.addAll(List.of("--tls-verify=false", "--creds", creds));
     }
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
