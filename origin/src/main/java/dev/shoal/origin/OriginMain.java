@@ -8,6 +8,7 @@ import dev.shoal.core.config.HostPort;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.admin.AdminApi;
 import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
 import dev.shoal.origin.api.DeferredApi;
@@ -110,9 +111,10 @@ public final class OriginMain implements AutoCloseable {
     // Listen first: /healthz answers, and /readyz says why not, while the stores open.
     DeferredApi api = new DeferredApi();
     DeferredApi token = new DeferredApi();
+    DeferredApi admin = new DeferredApi();
     ApiMetrics metrics = new ApiMetrics();
     HttpServer server =
-        HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api, token));
+        HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api, token, admin));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -141,10 +143,11 @@ public final class OriginMain implements AutoCloseable {
           SigningKeys.open(authDir.resolve("keys"), tokenConfig.keyRetention(), clock);
       Accounts accounts = Accounts.open(authDir);
       accounts.bootstrap(env, out);
-      TokenService tokens =
-          new TokenService(keys, accounts, PublicRepositories.open(authDir), tokenConfig, clock);
+      PublicRepositories publicRepos = PublicRepositories.open(authDir);
+      TokenService tokens = new TokenService(keys, accounts, publicRepos, tokenConfig, clock);
       Authorizer authorizer = new Authorizer(tokens, accounts, server.uri() + TokenEndpoint.PATH);
-      ApiRoutes.openTokens(token, tokens);
+      ApiRoutes.openAuth(
+          token, admin, tokens, new AdminApi(authorizer, accounts, publicRepos, tokens));
       ApiRoutes.open(
           api, store, meta, config.dataDir().resolve("uploads"), clock, metrics, authorizer);
       events = EventServer.start(config.events().listen(), new EventService(meta));
