@@ -3,6 +3,7 @@ package dev.shoal.agent.cli;
 import dev.shoal.core.cli.CliErrors;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.Environment;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Spec;
       EvictCommand.class,
       PinCommand.Pin.class,
       PinCommand.Unpin.class,
+      AccountCommand.class,
+      LoginCommand.class,
       DemoCommand.class,
       VersionCommand.class,
       HelpCommand.class
@@ -49,6 +52,10 @@ public final class ShoalCli implements Callable<Integer> {
   }
 
   static CommandLine commandLine(Environment env, Clock clock) {
+    return commandLine(env, clock, System.in);
+  }
+
+  static CommandLine commandLine(Environment env, Clock clock, InputStream stdin) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -77,6 +84,18 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == PinCommand.Unpin.class) {
               return type.cast(new PinCommand.Unpin(env));
+            }
+            if (type == AccountCommand.Add.class) {
+              return type.cast(new AccountCommand.Add(env, stdin));
+            }
+            if (type == AccountCommand.List.class) {
+              return type.cast(new AccountCommand.List(env, stdin));
+            }
+            if (type == AccountCommand.Remove.class) {
+              return type.cast(new AccountCommand.Remove(env, stdin));
+            }
+            if (type == LoginCommand.class) {
+              return type.cast(new LoginCommand(env, stdin));
             }
             return defaults.create(type);
           }
