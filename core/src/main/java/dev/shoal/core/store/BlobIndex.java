@@ -45,7 +45,7 @@ final class BlobIndex implements AutoCloseable {
   }
 
   private final Path dir;
-  private final List<AutoCloseable> owned;
+  private final OwnedHandles owned;
   private final RocksDB db;
   private final ColumnFamilyHandle blobs;
   private final ColumnFamilyHandle access;
@@ -54,7 +54,7 @@ final class BlobIndex implements AutoCloseable {
 
   private BlobIndex(
       Path dir,
-      List<AutoCloseable> owned,
+      OwnedHandles owned,
       RocksDB db,
       ColumnFamilyHandle blobs,
       ColumnFamilyHandle access,
@@ -71,14 +71,13 @@ final class BlobIndex implements AutoCloseable {
 
   /** Opens (creating if needed) the index in {@code dir} and checks its schema version. */
   static BlobIndex open(Path dir) throws IndexException {
-    List<AutoCloseable> owned = new ArrayList<>();
+    OwnedHandles owned = new OwnedHandles();
     try {
       Files.createDirectories(dir);
-      ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions());
+      ColumnFamilyOptions cfOptions = owned.own(new ColumnFamilyOptions());
       cfOptions.optimizeForPointLookup(64);
       DBOptions dbOptions =
-          own(
-              owned,
+          owned.own(
               new DBOptions()
                   .setCreateIfMissing(true)
                   .setCreateMissingColumnFamilies(true)
@@ -92,16 +91,16 @@ final class BlobIndex implements AutoCloseable {
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
       // Handles close before the database; `owned` closes in reverse order of insertion.
-      own(owned, db);
-      handles.forEach(h -> own(owned, h));
-      WriteOptions durable = own(owned, new WriteOptions().setSync(true));
-      WriteOptions relaxed = own(owned, new WriteOptions());
+      owned.own(db);
+      handles.forEach(h -> owned.own(h));
+      WriteOptions durable = owned.own(new WriteOptions().setSync(true));
+      WriteOptions relaxed = owned.own(new WriteOptions());
       BlobIndex index =
           new BlobIndex(dir, owned, db, handles.get(1), handles.get(2), durable, relaxed);
       index.checkSchema(handles.get(0));
       return index;
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
-      closeAll(owned);
+      owned.close();
       if (e instanceof IndexException ie) {
         throw ie;
       }
@@ -263,24 +262,8 @@ final class BlobIndex implements AutoCloseable {
     return AccessRecord.newBuilder().setLastAccessMillis(millis).build().toByteArray();
   }
 
-  private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T handle) {
-    owned.add(handle);
-    return handle;
-  }
-
-  private static void closeAll(List<AutoCloseable> owned) {
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      try {
-        owned.get(i).close();
-      } catch (Exception e) {
-        // Closing native handles of a failed or finished index: nothing left to protect.
-      }
-    }
-    owned.clear();
-  }
-
   @Override
   public void close() {
-    closeAll(owned);
+    owned.close();
   }
 }

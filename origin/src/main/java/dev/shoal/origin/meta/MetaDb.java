@@ -2,6 +2,7 @@ package dev.shoal.origin.meta;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shoal.core.store.IndexException;
+import dev.shoal.core.store.OwnedHandles;
 import dev.shoal.proto.index.v1.SchemaVersion;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ final class MetaDb implements AutoCloseable {
   }
 
   private final Path dir;
-  private final List<AutoCloseable> owned;
+  private final OwnedHandles owned;
   private final RocksDB db;
   private final ColumnFamilyHandle defaults;
   private final Map<Cf, ColumnFamilyHandle> handles;
@@ -78,7 +79,7 @@ final class MetaDb implements AutoCloseable {
 
   private MetaDb(
       Path dir,
-      List<AutoCloseable> owned,
+      OwnedHandles owned,
       RocksDB db,
       ColumnFamilyHandle defaults,
       Map<Cf, ColumnFamilyHandle> handles,
@@ -93,13 +94,12 @@ final class MetaDb implements AutoCloseable {
 
   /** Opens (creating if needed) the database in {@code dir} and checks its schema version. */
   static MetaDb open(Path dir) throws IndexException {
-    List<AutoCloseable> owned = new ArrayList<>();
+    OwnedHandles owned = new OwnedHandles();
     try {
       Files.createDirectories(dir);
-      ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions());
+      ColumnFamilyOptions cfOptions = owned.own(new ColumnFamilyOptions());
       DBOptions dbOptions =
-          own(
-              owned,
+          owned.own(
               new DBOptions()
                   .setCreateIfMissing(true)
                   .setCreateMissingColumnFamilies(true)
@@ -120,18 +120,18 @@ final class MetaDb implements AutoCloseable {
       List<ColumnFamilyHandle> opened = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
       // Handles close before the database; `owned` closes in reverse order of insertion.
-      own(owned, db);
-      opened.forEach(h -> own(owned, h));
+      owned.own(db);
+      opened.forEach(h -> owned.own(h));
       Map<Cf, ColumnFamilyHandle> handles = new EnumMap<>(Cf.class);
       for (Cf cf : Cf.values()) {
         handles.put(cf, opened.get(cf.ordinal() + 1));
       }
-      WriteOptions durable = own(owned, new WriteOptions().setSync(true));
+      WriteOptions durable = owned.own(new WriteOptions().setSync(true));
       MetaDb meta = new MetaDb(dir, owned, db, opened.get(0), handles, durable);
       meta.checkSchema();
       return meta;
     } catch (RocksDBException | IOException | RuntimeException e) {
-      closeAll(owned);
+      owned.close();
       if (e instanceof IndexException ie) {
         throw ie;
       }
@@ -139,12 +139,12 @@ final class MetaDb implements AutoCloseable {
     }
   }
 
-  private static List<byte[]> existingFamilies(List<AutoCloseable> owned, Path dir)
+  private static List<byte[]> existingFamilies(OwnedHandles owned, Path dir)
       throws RocksDBException {
     if (!Files.exists(dir.resolve("CURRENT"))) {
       return List.of();
     }
-    Options options = own(owned, new Options());
+    Options options = owned.own(new Options());
     return RocksDB.listColumnFamilies(options, dir.toString());
   }
 
@@ -271,24 +271,8 @@ final class MetaDb implements AutoCloseable {
     return MetaKeys.text(key).replace('\0', '/');
   }
 
-  private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T handle) {
-    owned.add(handle);
-    return handle;
-  }
-
-  private static void closeAll(List<AutoCloseable> owned) {
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      try {
-        owned.get(i).close();
-      } catch (Exception e) {
-        // Closing native handles of a failed or finished database: nothing left to protect.
-      }
-    }
-    owned.clear();
-  }
-
   @Override
   public void close() {
-    closeAll(owned);
+    owned.close();
   }
 }
