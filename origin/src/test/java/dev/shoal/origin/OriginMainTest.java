@@ -1,5 +1,7 @@
 package dev.shoal.origin;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.testing.RegistryServerContract;
 import dev.shoal.origin.config.ApiConfig;
@@ -8,6 +10,7 @@ import dev.shoal.origin.config.OriginConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.junit.jupiter.api.Test;
 
 /**
  * The real origin (store, HTTP server) on 127.0.0.1 with an ephemeral port; its registry port
@@ -25,5 +28,11 @@ class OriginMainTest extends RegistryServerContract<OriginMain> {
             .withApi(ApiConfig.defaults().withListen(listen))
             .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0)));
     return OriginMain.start(config, Clock.systemUTC());
+  }
+
+  @Test
+  void eventStream_listensOnItsOwnPortNextToTheApi() {
+    assertThat(server().eventsAddress().port()).isPositive().isNotEqualTo(server().uri().getPort());
+    assertThat(server().eventsAddress().host()).isEqualTo("127.0.0.1");
   }
 }

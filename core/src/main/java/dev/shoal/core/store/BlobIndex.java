@@ -4,7 +4,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.index.v1.AccessRecord;
 import dev.shoal.proto.index.v1.BlobRecord;
-import dev.shoal.proto.index.v1.SchemaVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ final class BlobIndex implements AutoCloseable {
   /** The layout version of a single record; a record from a newer Shoal is refused, not misread. */
   static final int RECORD_FORMAT = 1;
 
-  private static final byte[] SCHEMA_KEY = "schema".getBytes(StandardCharsets.UTF_8);
   private static final String CF_BLOBS = "blobs";
   private static final String CF_ACCESS = "access";
 
@@ -109,29 +107,7 @@ final class BlobIndex implements AutoCloseable {
   }
 
   private void checkSchema(ColumnFamilyHandle defaults) throws RocksDBException, IndexException {
-    byte[] raw = db.get(defaults, SCHEMA_KEY);
-    if (raw == null) {
-      SchemaVersion v =
-          SchemaVersion.newBuilder().setVersion(SCHEMA_VERSION).setWrittenBy("shoal").build();
-      db.put(defaults, durable, SCHEMA_KEY, v.toByteArray());
-      return;
-    }
-    int found;
-    try {
-      found = SchemaVersion.parseFrom(raw).getVersion();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IndexException("index at " + dir + " has an unreadable schema version record");
-    }
-    if (found != SCHEMA_VERSION) {
-      throw new IndexException(
-          "index at "
-              + dir
-              + " has schema version "
-              + found
-              + " (expected: "
-              + SCHEMA_VERSION
-              + "); use the Shoal release that wrote it, or move the data directory aside");
-    }
+    SchemaVersions.check(db, defaults, durable, dir, "index", SCHEMA_VERSION, "shoal");
   }
 
   Optional<BlobRecord> get(Digest digest) throws IndexException {

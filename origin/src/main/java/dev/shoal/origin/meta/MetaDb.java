@@ -1,9 +1,8 @@
 package dev.shoal.origin.meta;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shoal.core.store.IndexException;
 import dev.shoal.core.store.OwnedHandles;
-import dev.shoal.proto.index.v1.SchemaVersion;
+import dev.shoal.core.store.SchemaVersions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +37,6 @@ final class MetaDb implements AutoCloseable {
   /** The on-disk layout this code reads and writes. Bump it, with a migration, when it changes. */
   static final int SCHEMA_VERSION = 1;
 
-  static final byte[] SCHEMA_KEY = "schema".getBytes(StandardCharsets.UTF_8);
   static final byte[] EVENT_CURSOR_KEY = "event_cursor".getBytes(StandardCharsets.UTF_8);
 
   /** The column families besides the default one; keys are described in origin.proto. */
@@ -149,32 +147,7 @@ final class MetaDb implements AutoCloseable {
   }
 
   private void checkSchema() throws RocksDBException, IndexException {
-    byte[] raw = db.get(defaults, SCHEMA_KEY);
-    if (raw == null) {
-      SchemaVersion v =
-          SchemaVersion.newBuilder()
-              .setVersion(SCHEMA_VERSION)
-              .setWrittenBy("shoal-origin")
-              .build();
-      db.put(defaults, durable, SCHEMA_KEY, v.toByteArray());
-      return;
-    }
-    int found;
-    try {
-      found = SchemaVersion.parseFrom(raw).getVersion();
-    } catch (InvalidProtocolBufferException e) {
-      throw new IndexException("metadata at " + dir + " has an unreadable schema version record");
-    }
-    if (found != SCHEMA_VERSION) {
-      throw new IndexException(
-          "metadata at "
-              + dir
-              + " has schema version "
-              + found
-              + " (expected: "
-              + SCHEMA_VERSION
-              + "); use the Shoal release that wrote it, or move the data directory aside");
-    }
+    SchemaVersions.check(db, defaults, durable, dir, "metadata", SCHEMA_VERSION, "shoal-origin");
   }
 
   /** A value of the default column family, read outside any snapshot. */
