@@ -43,6 +43,8 @@ class SkopeoCopyIT {
   private static final Path SKOPEO = Path.of("/usr/bin/skopeo");
 
   private static final String PASSWORD = "skopeo-test-password";
+  private static final String CNCF_USER = "ci";
+  private static final String CNCF_PASSWORD = "cncf-test-password";
 
   @TempDir Path dir;
   private CncfRegistry cncf;
@@ -52,8 +54,9 @@ class SkopeoCopyIT {
   @BeforeEach
   void start() throws Exception {
     assumeTrue(Files.isExecutable(SKOPEO), "skopeo is installed by ./scripts/test");
-    CncfRegistry.assumeInstalled();
-    cncf = CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")));
+    CncfRegistry.assumeInstalledWithHtpasswd();
+    cncf =
+        CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")), CNCF_USER, CNCF_PASSWORD);
     origin =
         OriginMain.start(
             OriginConfig.defaults(dir.resolve("origin"))
@@ -78,7 +81,10 @@ class SkopeoCopyIT {
 
   @Test
   void copiesInAndOutKeepManifestAndLayersAndSecondRepoSendsNoLayerBytes() throws Exception {
-    RegistryClient fromCncf = RegistryClient.builder(cncf.baseUri()).build();
+    RegistryClient fromCncf =
+        RegistryClient.builder(cncf.baseUri())
+            .credentials(Credentials.of(host(cncf.baseUri()), CNCF_USER, CNCF_PASSWORD))
+            .build();
     Image image = pushImage(fromCncf, "demo/app", "v1");
 
     skopeo("copy", ref(cncf.baseUri(), "demo/app:v1"), ref(origin.uri(), "demo/app:v1"));
@@ -152,22 +158,22 @@ class SkopeoCopyIT {
     return "docker://" + host(registry) + "/" + image;
   }
 
+  private String credsFor(String ref) {
+    return ref.startsWith("docker://" + host(origin.uri()) + "/")
+        ? "admin:" + PASSWORD
+        : CNCF_USER + ":" + CNCF_PASSWORD;
+  }
+
   private String skopeo(String command, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(List.of(SKOPEO.toString(), "--policy", policy.toString(), command));
-    // Credentials for the origin only: the CNCF registry here is open.
-    String creds = "admin:" + PASSWORD;
-    String originHost = "docker://" + host(origin.uri()) + "/";
+    // Both registries need credentials: the origin its token flow, the CNCF registry htpasswd.
     if (command.equals("copy")) {
       cmd.addAll(List.of("--src-tls-verify=false", "--dest-tls-verify=false"));
-      if (args[0].startsWith(originHost)) {
-        cmd.addAll(List.of("--src-creds", creds));
-      }
-      if (args[args.length - 1].startsWith(originHost)) {
-        cmd.addAll(List.of("--dest-creds", creds));
-      }
+      cmd.addAll(List.of("--src-creds", credsFor(args[0])));
+      cmd.addAll(List.of("--dest-creds", credsFor(args[args.length - 1])));
     } else {
-      cmd.addAll(List.of("--tls-verify=false", "--creds", creds));
+      cmd.addAll(List.of("--tls-verify=false", "--creds", credsFor(args[args.length - 1])));
     }
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
