@@ -29,12 +29,22 @@ public final class Exchange {
   private final String path;
   private final Map<String, List<String>> query;
   private final AtomicBoolean responded = new AtomicBoolean();
+  // Until the body's last chunk was consumed: an answer sent before then (an early error) closes
+  // the connection instead of reading, say, a refused 1 GiB upload to its end.
+  private volatile boolean bodyUnread;
 
   Exchange(ChannelHandlerContext ctx, HttpRequest request, String path) {
     this.ctx = ctx;
     this.request = request;
     this.path = path;
     this.query = new QueryStringDecoder(request.uri()).parameters();
+    this.bodyUnread =
+        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+  }
+
+  /** The whole body was consumed: the connection may serve the next request. */
+  void bodyRead() {
+    bodyUnread = false;
   }
 
   public HttpRequest request() {
@@ -78,6 +88,10 @@ public final class Exchange {
     if (!response.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       HttpUtil.setContentLength(response, response.content().readableBytes());
     }
+    if (bodyUnread) {
+      // The keep-alive handler closes the connection once this response is written.
+      HttpUtil.setKeepAlive(response, false);
+    }
     if (request.method().equals(HttpMethod.HEAD)) {
       FullHttpResponse head = response.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
       response.release();
@@ -97,6 +111,9 @@ public final class Exchange {
       throw new IllegalStateException("a response was already sent for " + path);
     }
     HttpUtil.setContentLength(head, count);
+    if (bodyUnread) {
+      HttpUtil.setKeepAlive(head, false);
+    }
     ctx.write(head);
     if (request.method().equals(HttpMethod.HEAD) || count == 0) {
       file.close();

@@ -163,6 +163,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
         consumer.onData(chunk.content());
       }
       if (last) {
+        exchange.bodyRead();
         consumer.onEnd(exchange);
       }
     } catch (Exception | Error e) {

@@ -118,6 +118,33 @@ class HttpServerTest {
   }
 
   @Test
+  void earlyAnswerToARequestWithABody_closesInsteadOfReadingTheRest() throws Exception {
+    Router refusing =
+        Router.builder()
+            .prefix(
+                "/upload",
+                ex -> {
+                  ex.respond(Responses.text(HttpResponseStatus.UNAUTHORIZED, "no\n"));
+                  return null;
+                })
+            .fallback((request, path) -> Responses.text(HttpResponseStatus.NOT_FOUND, "nope\n"))
+            .build();
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusing);
+        Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      // Announces 1 GiB and sends 1 KiB of it: the server must answer and hang up, not wait.
+      out.write(
+          "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[1024]);
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 401 ").contains("connection: close");
+    }
+  }
+
+  @Test
   void queryStrings_doNotAffectRouting() throws Exception {
     try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router)) {
       assertThat(get(server, "/healthz?verbose=1").statusCode()).isEqualTo(200);

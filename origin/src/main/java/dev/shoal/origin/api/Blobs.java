@@ -42,14 +42,20 @@ final class Blobs {
     if (!meta.blobLinked(path.repository(), digest)) {
       throw ApiErrors.blobUnknown(digest.toString());
     }
-    long size =
-        store.info(digest).orElseThrow(() -> ApiErrors.blobUnknown(digest.toString())).size();
-    ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+    // One open gives the size too: no separate record lookup on the hottest read path.
     BlobRange open;
     try {
-      open = store.openRange(digest, range.start(), range.length());
+      open = store.openRange(digest, 0, -1);
     } catch (BlobNotFoundException e) {
       throw ApiErrors.blobUnknown(digest.toString());
+    }
+    long size = open.count();
+    ByteRange range;
+    try {
+      range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+    } catch (HttpError e) {
+      open.close();
+      throw e;
     }
     HttpResponse head =
         new DefaultHttpResponse(
@@ -64,7 +70,7 @@ final class Blobs {
     if (range.partial()) {
       head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
     }
-    ex.respondFile(head, open.channel(), open.position(), open.count());
+    ex.respondFile(head, open.channel(), range.start(), range.length());
   }
 
   void delete(Exchange ex, ApiPath path) throws HttpError, IOException {

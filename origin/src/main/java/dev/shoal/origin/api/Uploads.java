@@ -8,6 +8,7 @@ import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.BodyConsumer;
 import dev.shoal.core.http.Exchange;
 import dev.shoal.core.http.HttpError;
+import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.meta.RegistryMetadata;
 import dev.shoal.origin.meta.UploadSession;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,8 +59,12 @@ final class Uploads {
     String from = ex.query("from");
     if (mount != null && from != null) {
       Digest d = Blobs.parseDigest(mount);
-      if (fromReadable && meta.blobLinked(from, d) && store.contains(d)) {
-        meta.linkBlob(repo, d, store.info(d).orElseThrow().size());
+      Optional<BlobInfo> held =
+          fromReadable && meta.blobLinked(from, d)
+              ? store.info(d).filter(BlobInfo::complete)
+              : Optional.empty();
+      if (held.isPresent()) {
+        meta.linkBlob(repo, d, held.get().size());
         metrics.mounted();
         ex.respond(created(repo, d));
         return null;
@@ -149,17 +155,18 @@ final class Uploads {
 
   private void finish(Exchange ex, UploadSession s, Digest digest, RunningHash hash)
       throws Exception {
+    BlobInfo stored;
     try {
-      if (hash != null && hash.hashing().algorithm() == digest.algorithm()) {
-        store.commitHashedFile(digest, file(s), hash.offset(), hash.hashing().digest(), BLOB_TYPE);
-      } else {
-        store.commitFile(digest, file(s), BLOB_TYPE);
-      }
+      stored =
+          hash != null && hash.hashing().algorithm() == digest.algorithm()
+              ? store.commitHashedFile(
+                  digest, file(s), hash.offset(), hash.hashing().digest(), BLOB_TYPE)
+              : store.commitFile(digest, file(s), BLOB_TYPE);
     } catch (DigestMismatchException e) {
       meta.endUpload(s.id());
       throw ApiErrors.digestInvalid(e.getMessage());
     }
-    meta.linkBlob(s.repository(), digest, store.info(digest).orElseThrow().size());
+    meta.linkBlob(s.repository(), digest, stored.size());
     meta.endUpload(s.id());
     ex.respond(created(s.repository(), digest));
   }
