@@ -3,10 +3,18 @@ package dev.shoal.agent;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.control.ControlServer;
 import dev.shoal.agent.control.ControlService;
+import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.mirror.MirrorApi;
+import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.agent.upstream.AccessControl;
+import dev.shoal.agent.upstream.UpstreamFactory;
+import dev.shoal.agent.upstream.Upstreams;
 import dev.shoal.core.config.HostPort;
+import dev.shoal.core.distribution.DeferredHandler;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.store.ContentStore;
@@ -30,6 +38,8 @@ public final class AgentMain implements AutoCloseable {
   private final Readiness readiness;
   private final HttpServer server;
   private final ContentStore store;
+  private final BlobFetches fetches;
+  private final MirrorMetrics metrics;
   private final ControlServer control;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -38,11 +48,15 @@ public final class AgentMain implements AutoCloseable {
       Readiness readiness,
       HttpServer server,
       ContentStore store,
+      BlobFetches fetches,
+      MirrorMetrics metrics,
       ControlServer control) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
     this.store = store;
+    this.fetches = fetches;
+    this.metrics = metrics;
     this.control = control;
   }
 
@@ -57,7 +71,10 @@ public final class AgentMain implements AutoCloseable {
     Readiness readiness = new Readiness();
     readiness.notReady("opening the content store");
     // Listen first: /healthz answers, and /readyz says why not, while the store opens.
-    HttpServer server = HttpServer.start(config.mirror().listen(), MirrorRoutes.create(readiness));
+    Upstreams upstreams = UpstreamFactory.create(config.mirror(), "shoal-agent");
+    DeferredHandler mirror = new DeferredHandler("the agent is starting; retry shortly");
+    HttpServer server =
+        HttpServer.start(config.mirror().listen(), MirrorRoutes.create(readiness, mirror));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -69,24 +86,37 @@ public final class AgentMain implements AutoCloseable {
       server.close();
       throw e;
     }
+    BlobFetches fetches = new BlobFetches(store);
+    MirrorMetrics metrics = new MirrorMetrics();
+    MirrorConfig mc = config.mirror();
+    mirror.open(
+        new MirrorApi(
+            upstreams,
+            store,
+            fetches,
+            new AccessControl(mc.authTtl(), mc.authStale(), clock),
+            mc.tagTtl(),
+            clock,
+            metrics));
     ControlServer control;
     try {
       control =
           ControlServer.start(
               config.control().listen(), new ControlService(store, server.uri(), clock.instant()));
     } catch (IOException | RuntimeException e) {
-      store.close();
       server.close();
+      fetches.close();
+      store.close();
       throw e;
     }
     readiness.ready();
     log.info(
-        "agent ready listen={} control={} upstream={} data={}",
+        "agent ready listen={} control={} upstreams={} data={}",
         server.uri(),
         control.address(),
-        config.mirror().upstream(),
+        upstreams.all(),
         config.dataDir());
-    return new AgentMain(config, readiness, server, store, control);
+    return new AgentMain(config, readiness, server, store, fetches, metrics, control);
   }
 
   /** The mirror's base URL, with the bound port. */
@@ -97,6 +127,20 @@ public final class AgentMain implements AutoCloseable {
   /** Where the control API listens, with the bound port. */
   public HostPort controlAddress() {
     return control.address();
+  }
+
+  /** The mirror's counters. */
+  public MirrorMetrics metrics() {
+    return metrics;
+  }
+
+  /** The downloads in flight. */
+  public BlobFetches fetches() {
+    return fetches;
+  }
+
+  public ContentStore store() {
+    return store;
   }
 
   public Path dataDir() {
@@ -113,6 +157,7 @@ public final class AgentMain implements AutoCloseable {
     readiness.notReady("shutting down");
     control.close();
     server.close();
+    fetches.close();
     try {
       AutoCloseable closeable = store;
       closeable.close();

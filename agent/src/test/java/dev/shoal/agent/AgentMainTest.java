@@ -32,16 +32,23 @@ class AgentMainTest extends RegistryServerContract<AgentMain> {
   }
 
   @Test
-  void unknownRegistryEndpoint_isAnOciErrorNamingThePath() throws Exception {
+  void registryWithoutUpstream_isAnOciErrorSayingWhatToConfigure() throws Exception {
     HttpResponse<String> response = http().get("/v2/library/busybox/manifests/latest?ns=docker.io");
     assertThat(response.statusCode()).isEqualTo(404);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(response.headers().firstValue("Docker-Distribution-API-Version"))
         .contains("registry/2.0");
     assertThat(response.body())
-        .startsWith("{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":")
-        .contains("not implemented yet")
-        .contains("\"path\":\"/v2/library/busybox/manifests/latest\"");
+        .startsWith("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":")
+        .contains("docker.io")
+        .contains("mirror.upstreams");
+  }
+
+  @Test
+  void pushes_areRefusedAsReadOnly() throws Exception {
+    HttpResponse<String> response = http().post("/v2/team/app/blobs/uploads/");
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.body()).contains("\"code\":\"UNSUPPORTED\"").contains("read-only");
   }
 
   @Test

@@ -1,10 +1,16 @@
 package dev.shoal.agent.config;
 
 import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.ConfigValues;
 import dev.shoal.core.config.StoreSection;
 import dev.shoal.core.config.YamlSection;
 import dev.shoal.core.store.StoreConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,7 +21,9 @@ import java.util.Set;
 public final class AgentConfigLoader {
   private static final Set<String> TOP_KEYS =
       Set.of("dataDir", StoreSection.NAME, "mirror", "control");
-  private static final Set<String> MIRROR_KEYS = Set.of("listen", "upstream");
+  private static final Set<String> MIRROR_KEYS =
+      Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
+  private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
   private static final Set<String> CONTROL_KEYS = Set.of("listen");
 
   private AgentConfigLoader() {}
@@ -31,13 +39,9 @@ public final class AgentConfigLoader {
       Path dataDir = root.absolutePath("dataDir").orElse(defaultDataDir);
       StoreConfig store =
           StoreSection.read(root.section(StoreSection.NAME, StoreSection.KEYS), dataDir);
-      YamlSection mirror = root.section("mirror", MIRROR_KEYS);
-      MirrorConfig defaults = MirrorConfig.defaults();
       return new AgentConfig(
           store,
-          new MirrorConfig(
-              mirror.hostPort("listen").orElse(defaults.listen()),
-              mirror.httpUrl("upstream").orElse(defaults.upstream())),
+          mirror(root.section("mirror", MIRROR_KEYS)),
           new ControlConfig(
               root.section("control", CONTROL_KEYS)
                   .hostPort("listen")
@@ -45,5 +49,41 @@ public final class AgentConfigLoader {
     } catch (ConfigException e) {
       throw e.inFile(file);
     }
+  }
+
+  private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {
+    MirrorConfig defaults = MirrorConfig.defaults();
+    List<UpstreamConfig> upstreams = new ArrayList<>();
+    YamlSection named = mirror.namedSections("upstreams");
+    for (String name : named.keys()) {
+      YamlSection u = named.section(name, UPSTREAM_KEYS);
+      URI url =
+          u.httpUrl("url")
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          u.name("url") + ": missing (expected: " + ConfigValues.HTTP_URL + ")"));
+      Optional<String> username = u.text("username", "a user name");
+      Optional<Path> passwordFile = u.absolutePath("passwordFile");
+      if (username.isPresent() != passwordFile.isPresent()) {
+        throw new ConfigException(
+            named.name(name) + ": username and passwordFile go together (set both, or neither)");
+      }
+      upstreams.add(new UpstreamConfig(name, url, username, passwordFile));
+    }
+    Duration authTtl = mirror.duration("authTtl").orElse(defaults.authTtl());
+    Duration authStale = mirror.duration("authStale").orElse(defaults.authStale());
+    if (authStale.compareTo(authTtl) < 0) {
+      throw ConfigException.invalid(
+          mirror.name("authStale"), authStale.toString(), "at least authTtl (" + authTtl + ")");
+    }
+    return new MirrorConfig(
+        mirror.hostPort("listen").orElse(defaults.listen()),
+        mirror.httpUrl("upstream").orElse(defaults.upstream()),
+        upstreams,
+        mirror.absolutePath("dockerConfig"),
+        mirror.duration("tagTtl").orElse(defaults.tagTtl()),
+        authTtl,
+        authStale);
   }
 }

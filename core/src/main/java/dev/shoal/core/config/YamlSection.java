@@ -82,7 +82,7 @@ public final class YamlSection {
       String key = prefix.isEmpty() ? "(top level)" : prefix.substring(0, prefix.length() - 1);
       throw ConfigException.invalid(key, describe(node), "a mapping of keys to values");
     }
-    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+    for (Iterator<String> names = node.fieldNames(); knownKeys != null && names.hasNext(); ) {
       String name = names.next();
       if (!knownKeys.contains(name)) {
         List<String> known = new ArrayList<>(knownKeys);
@@ -97,6 +97,23 @@ public final class YamlSection {
   /** The nested mapping under {@code key}; empty when absent. */
   public YamlSection section(String key, Set<String> knownKeys) throws ConfigException {
     return of(prefix + key + ".", node.path(key), knownKeys);
+  }
+
+  /**
+   * The nested mapping under {@code key} whose keys are names the user chooses; see {@link #keys}.
+   */
+  public YamlSection namedSections(String key) throws ConfigException {
+    return of(prefix + key + ".", node.path(key), null);
+  }
+
+  /**
+   * The keys of this mapping in file order, for a section whose keys are names the user chooses
+   * (such as registry hosts) rather than settings.
+   */
+  public List<String> keys() {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
   }
 
   /** The full name of {@code key} in messages, e.g. {@code store.maxBytes}. */

@@ -3,6 +3,7 @@ package dev.shoal.core.distribution;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shoal.core.http.HttpError;
 import dev.shoal.core.http.Responses;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,6 +22,11 @@ public final class RegistryErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RegistryErrors() {}
+
+  /** A handler's failure answered with {@link #error} and no detail. */
+  public static HttpError httpError(HttpResponseStatus status, String code, String message) {
+    return new HttpError(code + ": " + message, () -> error(status, code, message, Map.of()));
+  }
 
   /** An error response with one error; {@code detail} values are strings. */
   public static FullHttpResponse error(

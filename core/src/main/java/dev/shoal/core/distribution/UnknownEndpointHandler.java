@@ -9,9 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every request no route matches: under {@code /v2/} a registry error ({@code UNSUPPORTED}: the
- * mirror does not implement that endpoint yet) so that clients show a readable reason; elsewhere a
- * plain 404.
+ * Every request no route matches: under {@code /v2/} a registry error ({@code UNSUPPORTED}, no such
+ * endpoint on this server) so that clients show a readable reason; elsewhere a plain 404.
  */
 public final class UnknownEndpointHandler implements HttpHandler {
   @Override
@@ -20,7 +19,7 @@ public final class UnknownEndpointHandler implements HttpHandler {
       return RegistryErrors.error(
           HttpResponseStatus.NOT_FOUND,
           "UNSUPPORTED",
-          "this endpoint is not implemented yet by this Shoal server",
+          "no such registry endpoint on this Shoal server",
           detail(request, path));
     }
     return Responses.text(HttpResponseStatus.NOT_FOUND, "not found: " + path + "\n");

@@ -101,6 +101,27 @@ public final class Exchange {
   }
 
   /**
+   * Sends {@code head} with {@code Content-Length: length}; the body follows through the returned
+   * stream. For HEAD the response is complete at once and null is returned.
+   */
+  public ResponseStream stream(HttpResponse head, long length) {
+    if (!responded.compareAndSet(false, true)) {
+      throw new IllegalStateException("a response was already sent for " + path);
+    }
+    HttpUtil.setContentLength(head, length);
+    if (bodyUnread) {
+      HttpUtil.setKeepAlive(head, false);
+    }
+    ctx.write(head);
+    if (request.method().equals(HttpMethod.HEAD) || length == 0) {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      return null;
+    }
+    ctx.flush();
+    return new ResponseStream(ctx);
+  }
+
+  /**
    * Sends {@code head} (whose {@code Content-Length} must be {@code count}) and then {@code count}
    * bytes of {@code file} from {@code position}, with zero copy. Takes ownership of {@code file}.
    */

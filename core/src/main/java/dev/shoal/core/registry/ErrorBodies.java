@@ -27,10 +27,19 @@ final class ErrorBodies {
       // The status alone still says what went wrong; the body was only a detail.
       body = new byte[0];
     }
-    return toException(what, response.statusCode(), body);
+    return toException(
+        what,
+        response.statusCode(),
+        body,
+        response.headers().firstValue("WWW-Authenticate").orElse(null));
   }
 
   static RegistryException toException(String what, int status, byte[] body) {
+    return toException(what, status, body, null);
+  }
+
+  private static RegistryException toException(
+      String what, int status, byte[] body, String challenge) {
     List<RegistryError> errors = parse(body);
     String message =
         what
@@ -47,7 +56,7 @@ final class ErrorBodies {
       return new NotFoundException(message, errors);
     }
     if (status == 401 || status == 403) {
-      return new UnauthorizedException(message, status, errors);
+      return new UnauthorizedException(message, status, errors, challenge);
     }
     return new RegistryException(message, status, errors);
   }

@@ -32,6 +32,12 @@ final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
+  public RegistryClient withAuthorization(String authorization) {
+    requireNonNull(authorization, "authorization");
+    return new HttpRegistryClient(transport.withAuthorization(authorization));
+  }
+
+  @Override
   public void ping() throws IOException {
     HttpResponse<InputStream> response =
         transport.send(RegistryRequest.of("GET", paths.ping(), List.of(), "GET /v2/"));

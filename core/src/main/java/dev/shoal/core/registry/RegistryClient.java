@@ -27,6 +27,14 @@ public interface RegistryClient {
     return new RegistryClientBuilder(baseUrl);
   }
 
+  /**
+   * A client of the same registry, sharing its connections, that sends {@code authorization} as the
+   * {@code Authorization} header of every request to the registry and answers no challenge itself:
+   * for a proxy relaying its caller's credentials, so that the registry judges the caller. A
+   * refusal raises {@link UnauthorizedException} with the registry's challenge.
+   */
+  RegistryClient withAuthorization(String authorization);
+
   /** {@code GET /v2/}: the registry answers and accepts the credentials (if any). */
   void ping() throws IOException;
 

@@ -59,6 +59,12 @@ final class Transport {
     return base;
   }
 
+  /** The same registry and connections, sending {@code header} as {@code Authorization}. */
+  Transport withAuthorization(String header) {
+    return new Transport(
+        http, base, userAgent, timeout, retry, sleeper, random, auth.fixed(header));
+  }
+
   /** Sends the request; any final status is returned, for the endpoint to judge. */
   HttpResponse<InputStream> send(RegistryRequest req) throws IOException {
     try {

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.index.v1.AccessRecord;
 import dev.shoal.proto.index.v1.BlobRecord;
+import dev.shoal.proto.index.v1.TagRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ final class BlobIndex implements AutoCloseable {
 
   private static final String CF_BLOBS = "blobs";
   private static final String CF_ACCESS = "access";
+  private static final String CF_TAGS = "tags";
 
   static {
     RocksDB.loadLibrary();
@@ -47,6 +49,7 @@ final class BlobIndex implements AutoCloseable {
   private final RocksDB db;
   private final ColumnFamilyHandle blobs;
   private final ColumnFamilyHandle access;
+  private final ColumnFamilyHandle tags;
   private final WriteOptions durable;
   private final WriteOptions relaxed;
 
@@ -56,6 +59,7 @@ final class BlobIndex implements AutoCloseable {
       RocksDB db,
       ColumnFamilyHandle blobs,
       ColumnFamilyHandle access,
+      ColumnFamilyHandle tags,
       WriteOptions durable,
       WriteOptions relaxed) {
     this.dir = dir;
@@ -63,6 +67,7 @@ final class BlobIndex implements AutoCloseable {
     this.db = db;
     this.blobs = blobs;
     this.access = access;
+    this.tags = tags;
     this.durable = durable;
     this.relaxed = relaxed;
   }
@@ -85,7 +90,9 @@ final class BlobIndex implements AutoCloseable {
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
               new ColumnFamilyDescriptor(CF_BLOBS.getBytes(StandardCharsets.UTF_8), cfOptions),
-              new ColumnFamilyDescriptor(CF_ACCESS.getBytes(StandardCharsets.UTF_8), cfOptions));
+              new ColumnFamilyDescriptor(CF_ACCESS.getBytes(StandardCharsets.UTF_8), cfOptions),
+              // Added after schema 1 shipped; an older index gets it created empty at open.
+              new ColumnFamilyDescriptor(CF_TAGS.getBytes(StandardCharsets.UTF_8), cfOptions));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
       // Handles close before the database; `owned` closes in reverse order of insertion.
@@ -94,7 +101,8 @@ final class BlobIndex implements AutoCloseable {
       WriteOptions durable = owned.own(new WriteOptions().setSync(true));
       WriteOptions relaxed = owned.own(new WriteOptions());
       BlobIndex index =
-          new BlobIndex(dir, owned, db, handles.get(1), handles.get(2), durable, relaxed);
+          new BlobIndex(
+              dir, owned, db, handles.get(1), handles.get(2), handles.get(3), durable, relaxed);
       index.checkSchema(handles.get(0));
       return index;
     } catch (RocksDBException | java.io.IOException | RuntimeException e) {
@@ -188,6 +196,24 @@ final class BlobIndex implements AutoCloseable {
       it.status();
     } catch (RocksDBException e) {
       throw new IndexException("scan blobs", e);
+    }
+  }
+
+  Optional<TagRecord> getTag(String name) throws IndexException {
+    try {
+      byte[] raw = db.get(tags, name.getBytes(StandardCharsets.UTF_8));
+      return raw == null ? Optional.empty() : Optional.of(TagRecord.parseFrom(raw));
+    } catch (RocksDBException | InvalidProtocolBufferException e) {
+      throw new IndexException("get tag " + name, e);
+    }
+  }
+
+  /** Relaxed: a tag lost in a power cut is resolved again from the upstream. */
+  void putTag(String name, TagRecord record) throws IndexException {
+    try {
+      db.put(tags, relaxed, name.getBytes(StandardCharsets.UTF_8), record.toByteArray());
+    } catch (RocksDBException e) {
+      throw new IndexException("put tag " + name, e);
     }
   }
 

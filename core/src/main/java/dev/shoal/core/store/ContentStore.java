@@ -43,6 +43,7 @@ public final class ContentStore implements AutoCloseable {
   private final StoreUsage usage;
   private final Evictor evictor;
   private final DiskUsage disk;
+  private final ResolvedTags tags;
 
   private ContentStore(StoreConfig config, Clock clock, BlobIndex index, DiskUsage disk) {
     this.config = config;
@@ -53,6 +54,7 @@ public final class ContentStore implements AutoCloseable {
     this.usage = new StoreUsage();
     this.evictor = new Evictor(this, config, disk);
     this.disk = disk;
+    this.tags = new ResolvedTags(index);
   }
 
   /** Opens the store with the real file system's disk usage. */
@@ -168,6 +170,11 @@ public final class ContentStore implements AutoCloseable {
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /** Tags resolved at upstream registries, kept for when they are unreachable. */
+  public ResolvedTags tags() {
+    return tags;
   }
 
   /** Whether the blob is held complete. */

@@ -189,18 +189,42 @@ public final class PartialBlob {
    * @throws IllegalStateException when pieces are still missing
    */
   public BlobInfo complete() throws IOException {
+    return complete(null);
+  }
+
+  /**
+   * Publishes the blob as complete without reading it again: for a writer that hashed every byte it
+   * wrote, in order from the first piece to the last, and was the only writer. {@code streamed} is
+   * that hash; it must equal the blob's digest.
+   *
+   * @throws DigestMismatchException when {@code streamed} is not the blob's digest; the partial
+   *     blob is then discarded
+   */
+  public BlobInfo completeStreamed(Digest streamed) throws IOException {
+    return complete(java.util.Objects.requireNonNull(streamed, "streamed"));
+  }
+
+  /**
+   * A new read-only channel on the blob's file, for sending held pieces while others arrive. It
+   * stays valid after completion moves the file; the caller closes it.
+   */
+  public FileChannel openReader() throws IOException {
+    return FileChannel.open(file, StandardOpenOption.READ);
+  }
+
+  private BlobInfo complete(Digest streamed) throws IOException {
     // One completion at a time: a second caller (another peer's transfer finishing the last piece
     // at the same moment) waits and then gets the same answer instead of hashing a closed file.
     synchronized (completion) {
       if (completed != null) {
         return completed;
       }
-      completed = verifyAndPublish();
+      completed = verifyAndPublish(streamed);
       return completed;
     }
   }
 
-  private BlobInfo verifyAndPublish() throws IOException {
+  private BlobInfo verifyAndPublish(Digest streamed) throws IOException {
     synchronized (this) {
       if (!held.full()) {
         throw new IllegalStateException(
@@ -213,7 +237,8 @@ public final class PartialBlob {
                 + " pieces are still missing");
       }
     }
-    Digest actual = Hashing.channel(channel, size, digest.algorithm());
+    Digest actual =
+        streamed != null ? streamed : Hashing.channel(channel, size, digest.algorithm());
     if (!actual.equals(digest)) {
       store.remove(digest, false);
       throw new DigestMismatchException(digest, actual, size);

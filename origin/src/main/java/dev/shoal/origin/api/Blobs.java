@@ -2,6 +2,7 @@ package dev.shoal.origin.api;
 
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.distribution.ByteRange;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.Exchange;
 import dev.shoal.core.http.HttpError;

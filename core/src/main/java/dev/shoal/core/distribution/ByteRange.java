@@ -1,6 +1,5 @@
-package dev.shoal.origin.api;
+package dev.shoal.core.distribution;
 
-import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.HttpError;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Map;
@@ -8,10 +7,17 @@ import java.util.Map;
 /**
  * A single {@code Range: bytes=start-end} of a blob GET (RFC 9110 14.2); {@code bytes=start-} and
  * suffix ranges {@code bytes=-n} too. Several ranges in one request are not supported.
+ *
+ * @param partial whether a range was asked for (answer 206 with {@link #contentRange})
  */
-record ByteRange(long start, long length, boolean partial) {
+public record ByteRange(long start, long length, boolean partial) {
 
-  static ByteRange parse(String header, long size) throws HttpError {
+  /**
+   * The range {@code header} asks of a blob of {@code size} bytes; the whole blob when null.
+   *
+   * @throws HttpError 416 {@code RANGE_INVALID} with {@code Content-Range: bytes *\/size}
+   */
+  public static ByteRange parse(String header, long size) throws HttpError {
     if (header == null || header.isBlank()) {
       return new ByteRange(0, size, false);
     }
@@ -46,7 +52,7 @@ record ByteRange(long start, long length, boolean partial) {
     }
   }
 
-  String contentRange(long size) {
+  public String contentRange(long size) {
     return "bytes " + start + "-" + (start + length - 1) + "/" + size;
   }
 

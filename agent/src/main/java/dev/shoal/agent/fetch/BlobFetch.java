@@ -1,0 +1,217 @@
+package dev.shoal.agent.fetch;
+
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.digest.Hashing;
+import dev.shoal.core.store.BlobInfo;
+import dev.shoal.core.store.PartialBlob;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One blob being downloaded into the store, piece by piece, while any number of readers send what
+ * has arrived to their clients. Readers never get the last piece before the whole blob matched its
+ * digest: a client can only ever see a complete body that is the right one.
+ *
+ * <p>The fetch belongs to no reader: a client that goes away does not stop it, so the others
+ * waiting on it (and the next pull) still get the blob.
+ */
+public final class BlobFetch {
+  private static final Logger log = LoggerFactory.getLogger(BlobFetch.class);
+
+  /**
+   * Attempts to resume from the bytes held after a broken download, if that attempt made progress.
+   */
+  static final int MAX_ATTEMPTS = 3;
+
+  private final Digest digest;
+  private final long size;
+  private final PartialBlob partial;
+  private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  // Bytes from offset 0 on disk without a gap.
+  private volatile long contiguous;
+
+  BlobFetch(Digest digest, PartialBlob partial) {
+    this.digest = digest;
+    this.size = partial.size();
+    this.partial = partial;
+    this.contiguous = heldPrefix();
+  }
+
+  public Digest digest() {
+    return digest;
+  }
+
+  public long size() {
+    return size;
+  }
+
+  /** Completes with the published blob, or with why the fetch failed. */
+  public CompletableFuture<BlobInfo> result() {
+    return result;
+  }
+
+  /**
+   * How many bytes from offset 0 a reader may send now: everything once the blob is verified,
+   * before that all held bytes except the last piece.
+   */
+  public long sendable() {
+    if (result.isDone()) {
+      return result.isCompletedExceptionally() ? 0 : size;
+    }
+    long lastPiece = partial.lengthOf(partial.pieceCount() - 1);
+    return Math.min(contiguous, size - lastPiece);
+  }
+
+  /** A read-only channel on the blob's file; see {@link PartialBlob#openReader()}. */
+  public FileChannel openReader() throws IOException {
+    return partial.openReader();
+  }
+
+  /**
+   * Calls {@code listener} (on the fetch's thread) whenever more bytes became sendable or the fetch
+   * ended. Returns what removes it.
+   */
+  public Runnable subscribe(Runnable listener) {
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
+  void run(BlobSource source, LongConsumer bytesFetched) {
+    try {
+      BlobInfo info = download(source, bytesFetched);
+      result.complete(info);
+    } catch (IOException | RuntimeException e) {
+      log.warn("fetch failed digest={} source={} error={}", digest, source.name(), e.toString());
+      result.completeExceptionally(e);
+    } catch (Error e) {
+      result.completeExceptionally(e);
+      throw e;
+    } finally {
+      notifyListeners();
+    }
+  }
+
+  private BlobInfo download(BlobSource source, LongConsumer bytesFetched) throws IOException {
+    // Only a download that wrote every piece itself, in order, may skip re-reading the file.
+    boolean streamedWhole = partial.heldCount() == 0;
+    Hashing hash = null;
+    ByteBuffer buffer = ByteBuffer.allocate(partial.pieceSize());
+    IOException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      long before = contiguous;
+      hash = streamedWhole ? new Hashing(digest.algorithm()) : null;
+      try {
+        copy(source, buffer, hash, bytesFetched);
+        last = null;
+        break;
+      } catch (DigestMismatchException e) {
+        throw e;
+      } catch (IOException e) {
+        last = e;
+        if (contiguous == before) {
+          break; // no progress: the source is down, not merely interrupted
+        }
+        log.info(
+            "resuming fetch digest={} from={} attempt={} error={}",
+            digest,
+            contiguous,
+            attempt + 1,
+            e.toString());
+      }
+    }
+    if (last != null) {
+      throw last;
+    }
+    return hash != null ? partial.completeStreamed(hash.digest()) : partial.complete();
+  }
+
+  /** One request for the bytes from the first missing piece on. */
+  private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, LongConsumer bytesFetched)
+      throws IOException {
+    int first = (int) (contiguous / partial.pieceSize());
+    if (first >= partial.pieceCount()) {
+      return;
+    }
+    long offset = partial.offsetOf(first);
+    if (hash != null && offset != 0) {
+      // A resumed attempt of a whole-stream download: hash what this fetch's earlier attempt wrote.
+      try (FileChannel ch = partial.openReader()) {
+        hashPrefix(ch, offset, hash);
+      }
+    }
+    try (InputStream in = source.open(offset)) {
+      for (int piece = first; piece < partial.pieceCount(); piece++) {
+        int length = partial.lengthOf(piece);
+        buffer.clear().limit(length);
+        int n = in.readNBytes(buffer.array(), 0, length);
+        bytesFetched.accept(n);
+        if (n < length) {
+          throw new EOFException(
+              "blob "
+                  + digest
+                  + " ended after "
+                  + (partial.offsetOf(piece) + n)
+                  + " of "
+                  + size
+                  + " bytes from "
+                  + source.name());
+        }
+        buffer.position(0).limit(length);
+        if (hash != null) {
+          hash.update(buffer.duplicate());
+        }
+        if (!partial.has(piece)) {
+          partial.writePiece(piece, buffer);
+        }
+        contiguous = heldPrefix();
+        notifyListeners();
+      }
+    }
+  }
+
+  private static void hashPrefix(FileChannel ch, long length, Hashing hash) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(1 << 20);
+    long pos = 0;
+    while (pos < length) {
+      b.clear().limit((int) Math.min(b.capacity(), length - pos));
+      int n = ch.read(b, pos);
+      if (n < 0) {
+        throw new EOFException("partial file shorter than " + length);
+      }
+      b.flip();
+      hash.update(b);
+      pos += n;
+    }
+  }
+
+  private long heldPrefix() {
+    int pieces = partial.pieceCount();
+    int i = 0;
+    while (i < pieces && partial.has(i)) {
+      i++;
+    }
+    return i == pieces ? size : partial.offsetOf(i);
+  }
+
+  private void notifyListeners() {
+    for (Runnable l : listeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        log.warn("fetch listener failed digest={}", digest, e);
+      }
+    }
+  }
+}

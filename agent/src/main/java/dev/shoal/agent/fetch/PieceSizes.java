@@ -1,0 +1,23 @@
+package dev.shoal.agent.fetch;
+
+/**
+ * The piece size of a blob: at least 1 MiB, so that per-piece costs (an fsync, an index write, a
+ * notification) stay small against the bytes, and growing in powers of two so that a blob has at
+ * most about 1024 pieces, up to 16 MiB.
+ */
+public final class PieceSizes {
+  static final int MIN = 1 << 20;
+  static final int MAX = 16 << 20;
+  static final int TARGET_PIECES = 1024;
+
+  private PieceSizes() {}
+
+  public static int forSize(long size) {
+    long wanted = (size + TARGET_PIECES - 1) / TARGET_PIECES;
+    long piece = MIN;
+    while (piece < wanted && piece < MAX) {
+      piece <<= 1;
+    }
+    return (int) piece;
+  }
+}

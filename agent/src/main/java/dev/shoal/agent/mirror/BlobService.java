@@ -1,0 +1,201 @@
+package dev.shoal.agent.mirror;
+
+import dev.shoal.agent.fetch.BlobFetch;
+import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.fetch.BlobSource;
+import dev.shoal.agent.upstream.AccessControl;
+import dev.shoal.agent.upstream.Upstream;
+import dev.shoal.agent.upstream.UpstreamErrors;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.distribution.ByteRange;
+import dev.shoal.core.distribution.RegistryErrors;
+import dev.shoal.core.http.Exchange;
+import dev.shoal.core.http.HttpError;
+import dev.shoal.core.http.ResponseStream;
+import dev.shoal.core.registry.NotFoundException;
+import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.store.BlobNotFoundException;
+import dev.shoal.core.store.BlobRange;
+import dev.shoal.core.store.ContentStore;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * {@code GET}/{@code HEAD /v2/NAME/blobs/DIGEST}: from the store with zero copy when the blob is
+ * complete, else joined to its download and streamed while it is written and hashed.
+ */
+final class BlobService {
+  static final String OCTET_STREAM = "application/octet-stream";
+
+  private final ContentStore store;
+  private final BlobFetches fetches;
+  private final AccessControl access;
+  private final MirrorMetrics metrics;
+
+  BlobService(
+      ContentStore store, BlobFetches fetches, AccessControl access, MirrorMetrics metrics) {
+    this.store = store;
+    this.fetches = fetches;
+    this.access = access;
+    this.metrics = metrics;
+  }
+
+  void serve(Exchange ex, Upstream upstream, String repo, String reference, String auth)
+      throws HttpError, IOException {
+    Digest digest = parse(reference);
+    access.check(
+        upstream,
+        repo,
+        auth,
+        c -> require(c.blobExists(repo, digest), repo, digest),
+        "BLOB_UNKNOWN");
+    if (serveLocal(ex, digest, true)) {
+      return;
+    }
+    BlobFetch fetch = fetches.running(digest).orElse(null);
+    if (fetch == null) {
+      long size;
+      try {
+        size = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
+      } catch (IOException e) {
+        throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+      }
+      if (size == 0) {
+        fetchEmpty(upstream.clientFor(auth), repo, digest);
+        serveLocal(ex, digest, false);
+        return;
+      }
+      try {
+        fetch =
+            fetches.join(digest, size, OCTET_STREAM, () -> source(upstream, repo, digest, auth));
+      } catch (IllegalStateException e) {
+        // Completed by another request between the look at the store and now.
+        if (serveLocal(ex, digest, false)) {
+          return;
+        }
+        throw e;
+      }
+    }
+    metrics.blobRequest(false);
+    stream(ex, fetch);
+  }
+
+  private void stream(Exchange ex, BlobFetch fetch) throws HttpError, IOException {
+    long size = fetch.size();
+    ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+    FileChannel file;
+    try {
+      file = fetch.openReader();
+    } catch (NoSuchFileException e) {
+      // Published (moved) or discarded since it was joined: the store knows which.
+      if (serveLocal(ex, fetch.digest(), false)) {
+        return;
+      }
+      throw RegistryErrors.httpError(
+          HttpResponseStatus.BAD_GATEWAY,
+          "UNAVAILABLE",
+          "download of " + fetch.digest() + " failed");
+    }
+    ResponseStream out = ex.stream(head(fetch.digest(), range, size), range.length());
+    if (out == null) {
+      file.close();
+      return;
+    }
+    BlobSender.start(out, fetch, file, range.start(), range.length(), metrics::servedFromUpstream);
+  }
+
+  /** Sends the blob from the store if it is complete there; false when it is not. */
+  private boolean serveLocal(Exchange ex, Digest digest, boolean countRequest)
+      throws HttpError, IOException {
+    BlobRange open;
+    try {
+      open = store.openRange(digest, 0, -1);
+    } catch (BlobNotFoundException e) {
+      return false;
+    }
+    long size = open.count();
+    ByteRange range;
+    try {
+      range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+    } catch (HttpError e) {
+      open.close();
+      throw e;
+    }
+    if (countRequest) {
+      metrics.blobRequest(true);
+    }
+    ex.respondFile(head(digest, range, size), open.channel(), range.start(), range.length());
+    if (!ex.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD)) {
+      metrics.servedFromStore(range.length());
+    }
+    return true;
+  }
+
+  private void fetchEmpty(RegistryClient client, String repo, Digest digest) throws HttpError {
+    try (InputStream in = client.openVerifiedBlob(repo, digest, 0)) {
+      store.put(digest, in, 0, OCTET_STREAM);
+    } catch (IOException e) {
+      throw RegistryErrors.httpError(
+          HttpResponseStatus.BAD_GATEWAY, "UNAVAILABLE", "fetching " + digest + ": " + e);
+    }
+  }
+
+  private static BlobSource source(Upstream upstream, String repo, Digest digest, String auth) {
+    RegistryClient client = upstream.clientFor(auth);
+    return new BlobSource() {
+      @Override
+      public InputStream open(long offset) throws IOException {
+        return client.openBlob(repo, digest, offset);
+      }
+
+      @Override
+      public String name() {
+        return upstream.name();
+      }
+    };
+  }
+
+  private static HttpResponse head(Digest digest, ByteRange range, long size) {
+    HttpResponse head =
+        new DefaultHttpResponse(
+            HttpVersion.HTTP_1_1,
+            range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM)
+        .set(ManifestService.DIGEST_HEADER, digest.toString())
+        .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
+        .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
+        .set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
+    if (range.partial()) {
+      head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
+    }
+    return head;
+  }
+
+  private static long require(OptionalLong size, String repo, Digest digest)
+      throws NotFoundException {
+    if (size.isEmpty()) {
+      throw new NotFoundException("blob " + repo + "@" + digest + " unknown", List.of());
+    }
+    return size.getAsLong();
+  }
+
+  static Digest parse(String reference) throws HttpError {
+    try {
+      return Digest.parse(reference);
+    } catch (InvalidDigestException e) {
+      throw RegistryErrors.httpError(
+          HttpResponseStatus.BAD_REQUEST, "DIGEST_INVALID", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.shoal.agent.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.http.HttpError;
+import dev.shoal.core.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the upstream's authorization in force for what the mirror serves from its cache: content of
+ * a repository goes to a caller only after the upstream accepted that caller (its credentials, or
+ * none for a public repository) for that repository. The upstream's yes is remembered per
+ * repository and credential for {@code ttl}; while the upstream is unreachable, a yes up to {@code
+ * stale} old still counts, so that cached content keeps flowing through an outage.
+ *
+ * <p>Credentials are remembered only as a SHA-256 of the header. A refusal is never remembered: the
+ * next request asks again.
+ */
+public final class AccessControl {
+  private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
+
+  /** A question to the upstream that succeeds only if the caller may pull. */
+  @FunctionalInterface
+  public interface Probe<T> {
+    T ask(RegistryClient client) throws IOException;
+  }
+
+  private final Duration ttl;
+  private final Duration stale;
+  private final Clock clock;
+  private final Cache<String, Instant> grants;
+
+  public AccessControl(Duration ttl, Duration stale, Clock clock) {
+    this.ttl = requireNonNull(ttl, "ttl");
+    this.stale = requireNonNull(stale, "stale");
+    this.clock = requireNonNull(clock, "clock");
+    this.grants = Caffeine.newBuilder().maximumSize(100_000).build();
+  }
+
+  /** Whether the caller was accepted for {@code repo} within {@code ttl}. */
+  public boolean granted(Upstream upstream, String repo, String authorization) {
+    return grantedWithin(upstream, repo, authorization, ttl);
+  }
+
+  /**
+   * Asks the upstream with the caller's client; success grants the caller {@code repo}.
+   *
+   * @throws IOException what the upstream answered (or that it did not), for {@link
+   *     UpstreamErrors#toHttp}
+   */
+  public <T> T ask(Upstream upstream, String repo, String authorization, Probe<T> probe)
+      throws IOException {
+    T answer = probe.ask(upstream.clientFor(authorization));
+    grants.put(key(upstream, repo, authorization), clock.instant());
+    return answer;
+  }
+
+  /**
+   * Lets the caller through if it was granted {@code repo} recently, else asks the upstream. With
+   * the upstream unreachable, an older grant (within {@code stale}) lets it through too.
+   *
+   * @throws HttpError the answer for a caller the upstream refused or could not judge
+   */
+  public void check(
+      Upstream upstream, String repo, String authorization, Probe<?> probe, String notFoundCode)
+      throws HttpError {
+    if (granted(upstream, repo, authorization)) {
+      return;
+    }
+    try {
+      ask(upstream, repo, authorization, probe);
+    } catch (IOException e) {
+      if (UpstreamErrors.unreachable(e) && grantedWithin(upstream, repo, authorization, stale)) {
+        log.warn(
+            "upstream unreachable, serving on an earlier grant upstream={} repository={} error={}",
+            upstream.name(),
+            repo,
+            e.getMessage());
+        return;
+      }
+      throw UpstreamErrors.toHttp(upstream, e, notFoundCode);
+    }
+  }
+
+  /** Whether a grant up to {@code stale} old exists, for answers while the upstream is down. */
+  public boolean grantedStale(Upstream upstream, String repo, String authorization) {
+    return grantedWithin(upstream, repo, authorization, stale);
+  }
+
+  private boolean grantedWithin(
+      Upstream upstream, String repo, String authorization, Duration window) {
+    // A repository anyone may read needs no credentials from this caller either.
+    return within(grants.getIfPresent(key(upstream, repo, null)), window)
+        || (authorization != null
+            && within(grants.getIfPresent(key(upstream, repo, authorization)), window));
+  }
+
+  private boolean within(Instant granted, Duration window) {
+    return granted != null && !granted.plus(window).isBefore(clock.instant());
+  }
+
+  private static String key(Upstream upstream, String repo, String authorization) {
+    // An upstream with credentials of its own grants the host, not a caller: one key for all.
+    String who =
+        authorization == null || upstream.ownCredentials()
+            ? "-"
+            : Digest.sha256Of(authorization.getBytes(StandardCharsets.UTF_8)).hex();
+    return upstream.name() + '\n' + repo + '\n' + who;
+  }
+}
