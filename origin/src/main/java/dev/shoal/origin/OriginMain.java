@@ -147,7 +147,10 @@ public final class OriginMain implements AutoCloseable {
       TokenService tokens = new TokenService(keys, accounts, publicRepos, tokenConfig, clock);
       Authorizer authorizer = new Authorizer(tokens, accounts, server.uri() + TokenEndpoint.PATH);
       ApiRoutes.openAuth(
-          token, admin, tokens, new AdminApi(authorizer, accounts, publicRepos, tokens));
+          token,
+          admin,
+          tokens,
+          new AdminApi(authorizer, accounts, publicRepos, tokens, keys, meta));
       ApiRoutes.open(
           api, store, meta, config.dataDir().resolve("uploads"), clock, metrics, authorizer);
       events = EventServer.start(config.events().listen(), new EventService(meta));

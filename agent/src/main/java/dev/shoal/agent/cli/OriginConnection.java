@@ -98,9 +98,11 @@ final class OriginConnection {
       String message =
           answer.path("errors").path(0).path("message").asText("HTTP " + r.statusCode());
       String fix =
-          r.statusCode() == 401
-              ? " (check --user and the password in $" + PASSWORD_VARIABLE + ")"
-              : "";
+          switch (r.statusCode()) {
+            case 401 -> " (check --user and the password in $" + PASSWORD_VARIABLE + ")";
+            case 403 -> " (pass --user with an admin account)";
+            default -> "";
+          };
       throw new FailureException(message + fix);
     }
     return answer == null ? JSON.createObjectNode() : answer;

@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
       PinCommand.Pin.class,
       PinCommand.Unpin.class,
       AccountCommand.class,
+      KeyCommand.class,
       LoginCommand.class,
+      LayerUsersCommand.class,
+      ImageReposCommand.class,
       DemoCommand.class,
       VersionCommand.class,
       HelpCommand.class
@@ -96,6 +99,18 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == LoginCommand.class) {
               return type.cast(new LoginCommand(env, stdin));
+            }
+            if (type == KeyCommand.Rotate.class) {
+              return type.cast(new KeyCommand.Rotate(env, stdin));
+            }
+            if (type == KeyCommand.List.class) {
+              return type.cast(new KeyCommand.List(env, stdin));
+            }
+            if (type == LayerUsersCommand.class) {
+              return type.cast(new LayerUsersCommand(env, stdin));
+            }
+            if (type == ImageReposCommand.class) {
+              return type.cast(new ImageReposCommand(env, stdin));
             }
             return defaults.create(type);
           }

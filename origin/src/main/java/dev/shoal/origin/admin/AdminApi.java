@@ -1,15 +1,17 @@
 package dev.shoal.origin.admin;
 
+import static dev.shoal.origin.admin.AdminJson.error;
+import static dev.shoal.origin.admin.AdminJson.json;
+import static dev.shoal.origin.admin.AdminJson.object;
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.BodyConsumer;
 import dev.shoal.core.http.Exchange;
 import dev.shoal.core.http.HttpError;
 import dev.shoal.core.http.RequestHandler;
-import dev.shoal.core.http.Responses;
 import dev.shoal.core.reference.ImageReference;
 import dev.shoal.core.reference.InvalidReferenceException;
 import dev.shoal.origin.auth.Account;
@@ -19,74 +21,100 @@ import dev.shoal.origin.auth.Decision;
 import dev.shoal.origin.auth.IssuedToken;
 import dev.shoal.origin.auth.PublicRepositories;
 import dev.shoal.origin.auth.Role;
+import dev.shoal.origin.auth.SigningKeys;
 import dev.shoal.origin.auth.TokenService;
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.FullHttpResponse;
+import dev.shoal.origin.meta.RegistryMetadata;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Map;
+import java.util.Locale;
 
 /**
- * The origin's own administration API under {@code /shoal/v1/}, used by {@code ./shoal account} and
- * {@code ./shoal login}:
+ * The origin's own administration API under {@code /shoal/v1/}, used by {@code ./shoal account},
+ * {@code key}, {@code login}, {@code layer-users} and {@code image-repos}. Callers authenticate
+ * with account credentials (Basic: a password or a login token); a registry access token (Bearer)
+ * is refused here, since it is scoped to repositories and handed to container runtimes.
  *
  * <ul>
  *   <li>{@code GET /shoal/v1/accounts}, {@code POST /shoal/v1/accounts} ({@code
  *       {"name","password","role"}}), {@code DELETE /shoal/v1/accounts/NAME}: admin only;
  *   <li>{@code PUT} and {@code DELETE /shoal/v1/public/REPOSITORY}: anonymous pull on or off, admin
  *       only;
+ *   <li>{@code GET /shoal/v1/keys}, {@code POST /shoal/v1/keys/rotate}: the token signing keys,
+ *       admin only ({@link SigningKeyEndpoints});
+ *   <li>{@code GET /shoal/v1/layers/DIGEST/images}, {@code GET
+ *       /shoal/v1/manifests/DIGEST/repositories}: any account, within what it may see ({@link
+ *       UsageQueries});
  *   <li>{@code POST /shoal/v1/login-token}: a 12-hour login token for the caller, usable as the
  *       password of {@code docker login}-style clients.
  * </ul>
  */
 public final class AdminApi implements RequestHandler {
   public static final String PATH = "/shoal/v1/";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_BODY = 16 * 1024;
 
   private final Authorizer authorizer;
   private final Accounts accounts;
   private final PublicRepositories publicRepos;
   private final TokenService tokens;
+  private final SigningKeyEndpoints keys;
+  private final UsageQueries queries;
 
   public AdminApi(
       Authorizer authorizer,
       Accounts accounts,
       PublicRepositories publicRepos,
-      TokenService tokens) {
-    this.authorizer = authorizer;
-    this.accounts = accounts;
-    this.publicRepos = publicRepos;
-    this.tokens = tokens;
+      TokenService tokens,
+      SigningKeys keys,
+      RegistryMetadata meta) {
+    this.authorizer = requireNonNull(authorizer, "authorizer");
+    this.accounts = requireNonNull(accounts, "accounts");
+    this.publicRepos = requireNonNull(publicRepos, "publicRepos");
+    this.tokens = requireNonNull(tokens, "tokens");
+    this.keys = new SigningKeyEndpoints(keys);
+    this.queries = new UsageQueries(meta);
   }
 
   @Override
   public BodyConsumer handle(Exchange ex) throws Exception {
-    Decision d = authorizer.authenticate(ex.header(HttpHeaderNames.AUTHORIZATION));
-    if (!d.allowed() || d.subject().isEmpty()) {
-      throw error(HttpResponseStatus.UNAUTHORIZED, "UNAUTHORIZED", "log in with an account");
-    }
-    Account caller = d.subject().get();
+    Account caller = caller(ex.header(HttpHeaderNames.AUTHORIZATION));
     String rest = ex.path().substring(PATH.length());
     HttpMethod m = ex.method();
     if (rest.equals("login-token") && m.equals(HttpMethod.POST)) {
       IssuedToken t = tokens.issueLogin(caller);
       ObjectNode body =
-          JSON.createObjectNode()
+          object()
               .put("token", t.token())
               .put("expires_in", t.expiresIn().toSeconds())
               .put("account", caller.name());
       ex.respond(json(HttpResponseStatus.OK, body));
       return null;
     }
+    if (m.equals(HttpMethod.GET)) {
+      String layer = between(rest, "layers/", "/images");
+      if (layer != null) {
+        queries.imagesUsing(ex, caller, layer);
+        return null;
+      }
+      String manifest = between(rest, "manifests/", "/repositories");
+      if (manifest != null) {
+        queries.repositoriesHolding(ex, caller, manifest);
+        return null;
+      }
+    }
     if (caller.role() != Role.ADMIN) {
       throw error(HttpResponseStatus.FORBIDDEN, "DENIED", "this needs an admin account");
     }
+    if (rest.equals("keys") && m.equals(HttpMethod.GET)) {
+      keys.list(ex);
+      return null;
+    }
+    if (rest.equals("keys/rotate") && m.equals(HttpMethod.POST)) {
+      keys.rotate(ex, caller);
+      return null;
+    }
     if (rest.equals("accounts") && m.equals(HttpMethod.GET)) {
-      ObjectNode body = JSON.createObjectNode();
+      ObjectNode body = object();
       ArrayNode list = body.putArray("accounts");
       for (Account a : accounts.list()) {
         list.addObject().put("name", a.name()).put("role", a.role().wireName());
@@ -95,14 +123,14 @@ public final class AdminApi implements RequestHandler {
       return null;
     }
     if (rest.equals("accounts") && m.equals(HttpMethod.POST)) {
-      return new JsonBody(ex, this::addAccount);
+      return new AdminJson.Body(this::addAccount);
     }
     if (rest.startsWith("accounts/") && m.equals(HttpMethod.DELETE)) {
       String name = rest.substring("accounts/".length());
       if (!remove(name)) {
         throw error(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no account " + name);
       }
-      ex.respond(json(HttpResponseStatus.OK, JSON.createObjectNode().put("removed", name)));
+      ex.respond(json(HttpResponseStatus.OK, object().put("removed", name)));
       return null;
     }
     if (rest.startsWith("public/") && (m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE))) {
@@ -113,10 +141,7 @@ public final class AdminApi implements RequestHandler {
       } else {
         publicRepos.remove(repo);
       }
-      ex.respond(
-          json(
-              HttpResponseStatus.OK,
-              JSON.createObjectNode().put("repository", repo).put("public", open)));
+      ex.respond(json(HttpResponseStatus.OK, object().put("repository", repo).put("public", open)));
       return null;
     }
     throw error(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "no endpoint " + m + " " + ex.path());
@@ -140,7 +165,7 @@ public final class AdminApi implements RequestHandler {
       ex.respond(
           json(
               HttpResponseStatus.CREATED,
-              JSON.createObjectNode().put("name", a.name()).put("role", a.role().wireName())));
+              object().put("name", a.name()).put("role", a.role().wireName())));
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       throw error(HttpResponseStatus.BAD_REQUEST, "INVALID_REQUEST", e.getMessage());
     }
@@ -154,50 +179,29 @@ public final class AdminApi implements RequestHandler {
     }
   }
 
-  private static FullHttpResponse json(HttpResponseStatus status, ObjectNode body) {
-    try {
-      return Responses.json(status, JSON.writeValueAsBytes(body));
-    } catch (IOException e) {
-      throw new IllegalStateException(e); // a tree of strings always serializes
+  /** The account whose credentials these are; 401 without them or for a registry access token. */
+  private Account caller(String authorization) throws HttpError {
+    String scheme = authorization == null ? "" : authorization.strip().split(" ", 2)[0];
+    if (scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
+      throw error(
+          HttpResponseStatus.UNAUTHORIZED,
+          "UNAUTHORIZED",
+          "registry access tokens are not accepted here; use an account's password or login token");
     }
+    Decision d = authorizer.authenticate(authorization);
+    if (!d.allowed() || d.subject().isEmpty()) {
+      throw error(HttpResponseStatus.UNAUTHORIZED, "UNAUTHORIZED", "log in with an account");
+    }
+    return d.subject().get();
   }
 
-  static HttpError error(HttpResponseStatus status, String code, String message) {
-    return new HttpError(
-        code + ": " + message, () -> RegistryErrors.error(status, code, message, Map.of()));
-  }
-
-  /** Reads a small JSON body, then hands it on. */
-  private static final class JsonBody implements BodyConsumer {
-    interface End {
-      void run(Exchange ex, JsonNode body) throws HttpError;
+  /** The part of {@code path} between {@code head} and {@code tail}, or null if it has not both. */
+  private static String between(String path, String head, String tail) {
+    if (path.length() <= head.length() + tail.length()
+        || !path.startsWith(head)
+        || !path.endsWith(tail)) {
+      return null;
     }
-
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final End end;
-
-    JsonBody(Exchange ex, End end) {
-      this.end = end;
-    }
-
-    @Override
-    public void onData(ByteBuf chunk) throws HttpError, IOException {
-      if (bytes.size() + chunk.readableBytes() > MAX_BODY) {
-        throw error(
-            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "INVALID_REQUEST", "body too large");
-      }
-      chunk.readBytes(bytes, chunk.readableBytes());
-    }
-
-    @Override
-    public void onEnd(Exchange ex) throws HttpError {
-      JsonNode body;
-      try {
-        body = JSON.readTree(bytes.toByteArray());
-      } catch (IOException e) {
-        throw error(HttpResponseStatus.BAD_REQUEST, "INVALID_REQUEST", "body is not JSON");
-      }
-      end.run(ex, body == null ? JSON.createObjectNode() : body);
-    }
+    return path.substring(head.length(), path.length() - tail.length());
   }
 }

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -34,6 +35,17 @@ public final class SigningKeys {
 
   /** One key: its id, its place in the order of creation, when it was made, and the secret. */
   record Key(String kid, int seq, Instant created, SecretKey secret) {}
+
+  /**
+   * What may be shown of a key: its id, when it was made, and whether it signs new tokens (else it
+   * only verifies tokens signed before the next key was made). Never the secret.
+   */
+  public record Info(String kid, Instant created, boolean signing) {
+    public Info {
+      requireNonNull(kid, "kid");
+      requireNonNull(created, "created");
+    }
+  }
 
   private final Path dir;
   private final Duration retention;
@@ -114,6 +126,16 @@ public final class SigningKeys {
     return keys.stream().map(Key::kid).toList();
   }
 
+  /** Every key that still verifies, oldest first; the last one signs. */
+  public List<Info> list() {
+    List<Key> k = keys;
+    List<Info> out = new ArrayList<>(k.size());
+    for (int i = 0; i < k.size(); i++) {
+      out.add(new Info(k.get(i).kid(), k.get(i).created(), i == k.size() - 1));
+    }
+    return out;
+  }
+
   /**
    * Makes a new key that signs from now on, keeps the previous ones for verification, and deletes
    * those retired longer than the retention ago. Returns the new key's id.
@@ -158,7 +180,8 @@ public final class SigningKeys {
   private synchronized Key create(int seq) throws IOException {
     byte[] secret = new byte[KEY_BYTES];
     random.nextBytes(secret);
-    Instant now = clock.instant();
+    // Milliseconds, as in the file name: the same creation time before and after a restart.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String kid = seq + "-" + now.toEpochMilli();
     Key key = new Key(kid, seq, now, new SecretKeySpec(secret, "HmacSHA256"));
     SecureFiles.writeAtomically(file(key), secret);

@@ -92,4 +92,17 @@ class SigningKeysTest {
     assertThat(keyFiles(keysDir)).hasSize(3).noneMatch(p -> p.toString().contains(first));
     assertThat(SigningKeys.open(keysDir, retention, clock).kids()).isEqualTo(keys.kids());
   }
+
+  @Test
+  void list_showsEveryKeyWithItsCreationTimeAndOnlyTheNewestSigns() throws Exception {
+    SigningKeys keys = SigningKeys.open(dir.resolve("keys"), retention, clock);
+    String first = keys.currentKid();
+    clock.advance(Duration.ofMinutes(7));
+    String second = keys.rotate();
+
+    assertThat(keys.list())
+        .containsExactly(
+            new SigningKeys.Info(first, clock.instant().minus(Duration.ofMinutes(7)), false),
+            new SigningKeys.Info(second, clock.instant(), true));
+  }
 }
