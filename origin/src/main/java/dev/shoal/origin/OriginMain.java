@@ -7,11 +7,14 @@ import dev.shoal.core.config.Environment;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
+import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.admin.AdminApi;
 import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
 import dev.shoal.origin.api.DeferredApi;
+import dev.shoal.origin.api.UploadArea;
+import dev.shoal.origin.api.UploadSweeper;
 import dev.shoal.origin.auth.Accounts;
 import dev.shoal.origin.auth.Authorizer;
 import dev.shoal.origin.auth.PublicRepositories;
@@ -50,6 +53,7 @@ public final class OriginMain implements AutoCloseable {
   private final RegistryMetadata meta;
   private final ApiMetrics metrics;
   private final EventServer events;
+  private final UploadSweeper sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OriginMain(
@@ -59,7 +63,8 @@ public final class OriginMain implements AutoCloseable {
       ContentStore store,
       RegistryMetadata meta,
       ApiMetrics metrics,
-      EventServer events) {
+      EventServer events,
+      UploadSweeper sweeper) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
@@ -67,6 +72,7 @@ public final class OriginMain implements AutoCloseable {
     this.meta = meta;
     this.metrics = metrics;
     this.events = events;
+    this.sweeper = sweeper;
   }
 
   /** Where the event stream listens, with the bound port. */
@@ -77,6 +83,14 @@ public final class OriginMain implements AutoCloseable {
   /** The registry API's counters. */
   public ApiMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * Removes idle upload sessions now, whatever the schedule (see {@link UploadSweeper}), and
+   * returns how many it removed.
+   */
+  public int sweepUploads() throws IOException {
+    return sweeper.sweep();
   }
 
   public static void main(String[] args) {
@@ -112,9 +126,12 @@ public final class OriginMain implements AutoCloseable {
     DeferredApi api = new DeferredApi();
     DeferredApi token = new DeferredApi();
     DeferredApi admin = new DeferredApi();
-    ApiMetrics metrics = new ApiMetrics();
+    MetricsRegistry registry = new MetricsRegistry();
+    ApiMetrics metrics = new ApiMetrics(registry);
     HttpServer server =
-        HttpServer.start(config.api().listen(), ApiRoutes.create(readiness, api, token, admin));
+        HttpServer.start(
+            config.api().listen(),
+            ApiRoutes.create(readiness, api, token, admin, registry, metrics));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -136,6 +153,7 @@ public final class OriginMain implements AutoCloseable {
           "cannot open the registry metadata in " + config.dataDir() + ": " + e.getMessage(), e);
     }
     EventServer events;
+    UploadSweeper sweeper;
     try {
       Path authDir = config.dataDir().resolve("auth");
       TokenConfig tokenConfig = TokenConfig.defaults();
@@ -151,9 +169,14 @@ public final class OriginMain implements AutoCloseable {
           admin,
           tokens,
           new AdminApi(authorizer, accounts, publicRepos, tokens, keys, meta));
-      ApiRoutes.open(
-          api, store, meta, config.dataDir().resolve("uploads"), clock, metrics, authorizer);
-      events = EventServer.start(config.events().listen(), new EventService(meta));
+      UploadArea uploads = UploadArea.open(config.dataDir().resolve("uploads"));
+      ApiRoutes.open(api, store, meta, uploads, clock, metrics, authorizer);
+      sweeper = new UploadSweeper(meta, uploads, clock, config.api().uploadTtl(), metrics);
+      EventService eventService = new EventService(meta);
+      OriginGauges.register(registry, store, meta, eventService);
+      // Last: from here on nothing fails, so the event server needs no closing below.
+      events = EventServer.start(config.events().listen(), eventService);
+      sweeper.start();
     } catch (IOException | RuntimeException e) {
       meta.close();
       store.close();
@@ -166,7 +189,7 @@ public final class OriginMain implements AutoCloseable {
         server.uri(),
         events.address(),
         config.dataDir());
-    return new OriginMain(config, readiness, server, store, meta, metrics, events);
+    return new OriginMain(config, readiness, server, store, meta, metrics, events, sweeper);
   }
 
   /** The registry API's base URL, with the bound port. */
@@ -186,6 +209,7 @@ public final class OriginMain implements AutoCloseable {
     }
     log.info("origin stopping");
     readiness.notReady("shutting down");
+    sweeper.close();
     events.close();
     server.close();
     meta.close();

@@ -78,6 +78,28 @@ public final class ConfigValues {
     return total;
   }
 
+  /**
+   * {@code d} as a config file would write it, largest units first: {@code 1h30m}, {@code 250ms},
+   * {@code 0}. {@link #parseDuration} reads it back; a negative duration gets a leading {@code -},
+   * and what is below a millisecond is left out.
+   */
+  public static String formatDuration(Duration d) {
+    long ms = Math.abs(d.toMillis());
+    if (ms == 0) {
+      return "0";
+    }
+    StringBuilder b = new StringBuilder(d.isNegative() ? "-" : "");
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+    String[] units = {"d", "h", "m", "s", "ms"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms >= sizes[i]) {
+        b.append(ms / sizes[i]).append(units[i]);
+        ms %= sizes[i];
+      }
+    }
+    return b.toString();
+  }
+
   private static Duration unitDuration(String unit) {
     switch (unit) {
       case "ms":

@@ -28,15 +28,17 @@ public final class Exchange {
   private final HttpRequest request;
   private final String path;
   private final Map<String, List<String>> query;
+  private final ResponseListener listener;
   private final AtomicBoolean responded = new AtomicBoolean();
   // Until the body's last chunk was consumed: an answer sent before then (an early error) closes
   // the connection instead of reading, say, a refused 1 GiB upload to its end.
   private volatile boolean bodyUnread;
 
-  Exchange(ChannelHandlerContext ctx, HttpRequest request, String path) {
+  Exchange(ChannelHandlerContext ctx, HttpRequest request, String path, ResponseListener listener) {
     this.ctx = ctx;
     this.request = request;
     this.path = path;
+    this.listener = listener;
     this.query = new QueryStringDecoder(request.uri()).parameters();
     this.bodyUnread =
         HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
@@ -92,6 +94,7 @@ public final class Exchange {
       // The keep-alive handler closes the connection once this response is written.
       HttpUtil.setKeepAlive(response, false);
     }
+    HttpDispatcher.tell(listener, request.method(), response.status());
     if (request.method().equals(HttpMethod.HEAD)) {
       FullHttpResponse head = response.replace(io.netty.buffer.Unpooled.EMPTY_BUFFER);
       response.release();
@@ -135,6 +138,7 @@ public final class Exchange {
     if (bodyUnread) {
       HttpUtil.setKeepAlive(head, false);
     }
+    HttpDispatcher.tell(listener, request.method(), head.status());
     ctx.write(head);
     if (request.method().equals(HttpMethod.HEAD) || count == 0) {
       file.close();

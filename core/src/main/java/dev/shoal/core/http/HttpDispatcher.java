@@ -76,6 +76,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
               HttpResponseStatus.BAD_REQUEST,
               "bad request: " + request.decoderResult().cause().getMessage() + "\n");
       HttpUtil.setKeepAlive(response, false);
+      tell(router.listener(), request.method(), response.status());
       // The decoder discards the rest of the connection's input after a bad message.
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
@@ -85,7 +86,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
     if (blocking != null) {
       streaming = true;
       ctx.channel().config().setAutoRead(false);
-      Exchange ex = new Exchange(ctx, request, path);
+      Exchange ex = new Exchange(ctx, request, path, router.listener());
       serial.execute(() -> start(ex, blocking));
       return;
     }
@@ -102,6 +103,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       }
     }
     HttpUtil.setContentLength(response, response.content().readableBytes());
+    tell(router.listener(), request.method(), response.status());
     if (request.method().equals(HttpMethod.HEAD)) {
       FullHttpResponse head = response.replace(Unpooled.EMPTY_BUFFER);
       response.release();
@@ -199,6 +201,15 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
           }
         });
     ctx.fireChannelInactive();
+  }
+
+  /** Tells {@code listener} of a response; a failing listener never fails the response. */
+  static void tell(ResponseListener listener, HttpMethod method, HttpResponseStatus status) {
+    try {
+      listener.responded(method, status);
+    } catch (RuntimeException e) {
+      log.warn("response listener failed method={} status={}", method, status.code(), e);
+    }
   }
 
   /** The decoded path of a request target (origin or absolute form); null when malformed. */

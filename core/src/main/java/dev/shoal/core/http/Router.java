@@ -27,12 +27,22 @@ public final class Router {
   private final Map<String, HttpHandler> gets;
   private final Map<String, RequestHandler> prefixes;
   private final HttpHandler fallback;
+  private final ResponseListener listener;
 
   private Router(
-      Map<String, HttpHandler> gets, Map<String, RequestHandler> prefixes, HttpHandler fallback) {
+      Map<String, HttpHandler> gets,
+      Map<String, RequestHandler> prefixes,
+      HttpHandler fallback,
+      ResponseListener listener) {
     this.gets = Map.copyOf(gets);
     this.prefixes = Map.copyOf(prefixes);
     this.fallback = fallback;
+    this.listener = listener;
+  }
+
+  /** Told of every response, whichever route answered. */
+  ResponseListener listener() {
+    return listener;
   }
 
   /**
@@ -73,6 +83,7 @@ public final class Router {
     private final Map<String, HttpHandler> gets = new HashMap<>();
     private final Map<String, RequestHandler> prefixes = new HashMap<>();
     private HttpHandler fallback;
+    private ResponseListener listener = ResponseListener.NONE;
 
     private Builder() {}
 
@@ -105,11 +116,17 @@ public final class Router {
       return this;
     }
 
+    /** Tells {@code listener} of every response the server sends (to count them). */
+    public Builder onResponse(ResponseListener listener) {
+      this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
     public Router build() {
       if (fallback == null) {
         throw new IllegalStateException("fallback: null (expected: a handler)");
       }
-      return new Router(gets, prefixes, fallback);
+      return new Router(gets, prefixes, fallback, listener);
     }
   }
 }

@@ -40,6 +40,19 @@ class ConfigValuesTest {
   }
 
   @Test
+  void formatDuration_writesWhatParseDurationReads() throws ConfigException {
+    assertThat(ConfigValues.formatDuration(Duration.ofMinutes(90))).isEqualTo("1h30m");
+    assertThat(ConfigValues.formatDuration(Duration.ofHours(24))).isEqualTo("1d");
+    assertThat(ConfigValues.formatDuration(Duration.ofMillis(1250))).isEqualTo("1s250ms");
+    assertThat(ConfigValues.formatDuration(Duration.ZERO)).isEqualTo("0");
+    assertThat(ConfigValues.formatDuration(Duration.ofSeconds(-10))).isEqualTo("-10s");
+    for (String text : new String[] {"2d3h", "45s", "1h1m1s1ms"}) {
+      assertThat(ConfigValues.formatDuration(ConfigValues.parseDuration("k", text)))
+          .isEqualTo(text);
+    }
+  }
+
+  @Test
   void parseDuration_rejectsMissingUnitsAndGarbage() {
     for (String bad : new String[] {"30", "5 minutes", "s", "", "1h 30m", "-5s", "5x"}) {
       assertThatThrownBy(() -> ConfigValues.parseDuration("store.evictionInterval", bad))

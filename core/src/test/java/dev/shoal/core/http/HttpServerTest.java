@@ -18,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -150,5 +152,38 @@ class HttpServerTest {
       assertThat(get(server, "/healthz?verbose=1").statusCode()).isEqualTo(200);
       assertThat(get(server, "/elsewhere").statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void responseListener_hearsEveryAnswerWithItsMethodAndStatus() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    Router listened =
+        Router.builder()
+            .get("/healthz", new HealthHandler())
+            .prefix(
+                "/api",
+                ex -> {
+                  if (ex.path().equals("/api/fail")) {
+                    throw new HttpError(
+                        "teapot", () -> Responses.text(HttpResponseStatus.valueOf(418), "no\n"));
+                  }
+                  ex.respond(Responses.text(HttpResponseStatus.CREATED, "made\n"));
+                  return null;
+                })
+            .fallback((request, path) -> Responses.text(HttpResponseStatus.NOT_FOUND, "nope\n"))
+            .onResponse((method, status) -> heard.add(method + " " + status.code()))
+            .build();
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), listened)) {
+      get(server, "/healthz");
+      get(server, "/api/thing");
+      get(server, "/api/fail");
+      get(server, "/elsewhere");
+      client.send(
+          HttpRequest.newBuilder(server.uri().resolve("/healthz"))
+              .method("DELETE", HttpRequest.BodyPublishers.noBody())
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
+    }
+    assertThat(heard).containsExactly("GET 200", "GET 201", "GET 418", "GET 404", "DELETE 405");
   }
 }

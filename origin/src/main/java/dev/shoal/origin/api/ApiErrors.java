@@ -3,6 +3,7 @@ package dev.shoal.origin.api;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.HttpError;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,6 +62,32 @@ final class ApiErrors {
 
   static HttpError sizeInvalid(String message) {
     return of(HttpResponseStatus.BAD_REQUEST, "SIZE_INVALID", message);
+  }
+
+  /**
+   * 409 {@code DENIED}: deleting a manifest that an image index of its repository still references
+   * is refused. The spec has no error code of its own for this, and its list of codes is closed, so
+   * this is the code a client already shows as "refused"; 409 Conflict (RFC 9110, 15.5.10) says the
+   * refusal comes from the repository's state and ends once the index is deleted. Registries that
+   * keep manifest metadata in a database answer the same way (GitLab's container registry answers
+   * 409; ECR refuses with "image referenced by manifest list"), where CNCF distribution, which
+   * keeps no such index, deletes the child and leaves the index unpullable.
+   */
+  static HttpError manifestReferenced(String manifest, List<String> indexes) {
+    String message =
+        "manifest "
+            + manifest
+            + " is referenced by image index "
+            + String.join(", ", indexes)
+            + " in this repository; delete the index first";
+    return new HttpError(
+        "DENIED: " + message,
+        () ->
+            RegistryErrors.error(
+                HttpResponseStatus.CONFLICT,
+                "DENIED",
+                message,
+                Map.of("referencedBy", String.join(",", indexes))));
   }
 
   static HttpError unsupported(String message) {

@@ -3,14 +3,14 @@ package dev.shoal.origin.api;
 import dev.shoal.core.distribution.RegistryRoutes;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.http.Router;
+import dev.shoal.core.metrics.MetricsHandler;
+import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.admin.AdminApi;
 import dev.shoal.origin.auth.Authorizer;
 import dev.shoal.origin.auth.TokenEndpoint;
 import dev.shoal.origin.auth.TokenService;
 import dev.shoal.origin.meta.RegistryMetadata;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 
 /** The endpoints of the origin's HTTP port: the registry API and the health probes. */
@@ -18,16 +18,24 @@ public final class ApiRoutes {
   private ApiRoutes() {}
 
   /**
-   * The shared routes, the registry API below {@code /v2/} and the token endpoint, both answering
-   * 503 until opened.
+   * The shared routes, {@code /metrics} (without credentials, like the probes), the registry API
+   * below {@code /v2/} and the token endpoint, both answering 503 until opened. Every response is
+   * counted in {@code metrics}.
    */
   public static Router create(
-      Readiness readiness, DeferredApi api, DeferredApi token, DeferredApi admin) {
+      Readiness readiness,
+      DeferredApi api,
+      DeferredApi token,
+      DeferredApi admin,
+      MetricsRegistry registry,
+      ApiMetrics metrics) {
     // "/v2" also covers "/v2/": the API answers the version check itself, with a challenge.
     return RegistryRoutes.probes(readiness)
+        .get(MetricsHandler.PATH, new MetricsHandler(registry))
         .prefix("/v2", api)
         .prefix(TokenEndpoint.PATH, token)
         .prefix(AdminApi.PATH, admin)
+        .onResponse(metrics)
         .build();
   }
 
@@ -43,11 +51,10 @@ public final class ApiRoutes {
       DeferredApi api,
       ContentStore store,
       RegistryMetadata meta,
-      Path uploadDir,
+      UploadArea uploads,
       Clock clock,
       ApiMetrics metrics,
-      Authorizer authorizer)
-      throws IOException {
-    api.open(new DistributionApi(store, meta, uploadDir, clock, metrics, authorizer));
+      Authorizer authorizer) {
+    api.open(new DistributionApi(store, meta, uploads, clock, metrics, authorizer));
   }
 }

@@ -13,6 +13,7 @@ import dev.shoal.origin.meta.RegistryMetadata;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -24,10 +25,12 @@ final class Blobs {
 
   private final ContentStore store;
   private final RegistryMetadata meta;
+  private final ApiMetrics metrics;
 
-  Blobs(ContentStore store, RegistryMetadata meta) {
+  Blobs(ContentStore store, RegistryMetadata meta, ApiMetrics metrics) {
     this.store = store;
     this.meta = meta;
+    this.metrics = metrics;
   }
 
   static Digest parseDigest(String text) throws HttpError {
@@ -72,6 +75,9 @@ final class Blobs {
       head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
     }
     ex.respondFile(head, open.channel(), range.start(), range.length());
+    if (ex.method().equals(HttpMethod.GET)) {
+      metrics.served(range.length());
+    }
   }
 
   void delete(Exchange ex, ApiPath path) throws HttpError, IOException {

@@ -15,8 +15,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 
@@ -29,22 +27,23 @@ final class DistributionApi implements RequestHandler {
   private final Uploads uploads;
   private final Manifests manifests;
   private final Listings listings;
+  private final Catalog catalog;
   private final Availability availability;
   private final Authorizer authorizer;
 
   DistributionApi(
       ContentStore store,
       RegistryMetadata meta,
-      Path uploadDir,
+      UploadArea uploadArea,
       Clock clock,
       ApiMetrics metrics,
-      Authorizer authorizer)
-      throws IOException {
+      Authorizer authorizer) {
     this.authorizer = authorizer;
-    this.blobs = new Blobs(store, meta);
-    this.uploads = new Uploads(store, meta, uploadDir, metrics);
-    this.manifests = new Manifests(store, meta, clock);
+    this.blobs = new Blobs(store, meta, metrics);
+    this.uploads = new Uploads(store, meta, uploadArea, metrics);
+    this.manifests = new Manifests(store, meta, clock, metrics);
     this.listings = new Listings(meta);
+    this.catalog = new Catalog(meta);
     this.availability = new Availability(store, meta);
   }
 
@@ -54,9 +53,20 @@ final class DistributionApi implements RequestHandler {
       versionCheck(ex);
       return null;
     }
-    ApiPath path = ApiPath.parse(ex.path());
     HttpMethod m = ex.method();
     boolean read = m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD);
+    if (ex.path().equals(Catalog.PATH)) {
+      if (!read) {
+        throw notAllowed(m, ex.path());
+      }
+      Decision d = authorizer.authorizeCatalog(ex.header(HttpHeaderNames.AUTHORIZATION));
+      if (!d.allowed()) {
+        throw d.error();
+      }
+      catalog.list(ex, d.subject().orElseThrow());
+      return null;
+    }
+    ApiPath path = ApiPath.parse(ex.path());
     authorize(ex, path, actions(path.kind(), m, read));
     switch (path.kind()) {
       case AVAILABILITY -> {

@@ -33,7 +33,8 @@ final class Listings {
     }
     int n = pageSize(ex.query("n"));
     String last = ex.query("last");
-    List<String> page = meta.tags(repo, last, n + 1);
+    List<String> page = meta.tags(repo, last, n == 0 ? 0 : n + 1);
+    // n=0 asks for an empty list with no Link (distribution spec, "Listing Tags").
     boolean more = page.size() > n;
     List<String> tags = more ? page.subList(0, n) : page;
     ObjectNode body = JSON.createObjectNode().put("name", repo);
@@ -89,7 +90,8 @@ final class Listings {
     ex.respond(r);
   }
 
-  private static int pageSize(String n) throws HttpError {
+  /** The {@code n} of a listing: at most {@value #MAX_PAGE}, which is also the default. */
+  static int pageSize(String n) throws HttpError {
     if (n == null) {
       return MAX_PAGE;
     }

@@ -15,6 +15,7 @@ import dev.shoal.core.reference.InvalidReferenceException;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.meta.ManifestMeta;
+import dev.shoal.origin.meta.ManifestReferencedException;
 import dev.shoal.origin.meta.MissingReferenceException;
 import dev.shoal.origin.meta.RegistryMetadata;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -32,11 +33,13 @@ final class Manifests {
   private final ContentStore store;
   private final RegistryMetadata meta;
   private final Clock clock;
+  private final ApiMetrics metrics;
 
-  Manifests(ContentStore store, RegistryMetadata meta, Clock clock) {
+  Manifests(ContentStore store, RegistryMetadata meta, Clock clock, ApiMetrics metrics) {
     this.store = store;
     this.meta = meta;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   void get(Exchange ex, ApiPath path) throws Exception {
@@ -104,6 +107,7 @@ final class Manifests {
     } catch (MissingReferenceException e) {
       throw ApiErrors.manifestBlobUnknown(e.getMessage());
     }
+    metrics.manifestPushed();
     FullHttpResponse r = Uploads.status(HttpResponseStatus.CREATED);
     r.headers()
         .set(HttpHeaderNames.LOCATION, "/v2/" + repo + "/manifests/" + digest)
@@ -116,10 +120,16 @@ final class Manifests {
 
   void delete(Exchange ex, ApiPath path) throws Exception {
     String reference = path.argument();
-    boolean deleted =
-        reference.contains(":")
-            ? meta.deleteManifest(path.repository(), Blobs.parseDigest(reference))
-            : meta.deleteTag(path.repository(), validTag(reference));
+    boolean deleted;
+    try {
+      deleted =
+          reference.contains(":")
+              ? meta.deleteManifest(path.repository(), Blobs.parseDigest(reference))
+              : meta.deleteTag(path.repository(), validTag(reference));
+    } catch (ManifestReferencedException e) {
+      throw ApiErrors.manifestReferenced(
+          reference, e.referencedBy().stream().map(Digest::toString).toList());
+    }
     if (!deleted) {
       throw ApiErrors.manifestUnknown(reference);
     }

@@ -10,6 +10,7 @@ import dev.shoal.core.http.Exchange;
 import dev.shoal.core.http.HttpError;
 import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.origin.api.UploadArea.RunningHash;
 import dev.shoal.origin.meta.RegistryMetadata;
 import dev.shoal.origin.meta.UploadSession;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -19,10 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Blob uploads (end-4a, end-4b, end-5, end-6, end-11, end-13 of the distribution spec): POST to
@@ -35,20 +33,13 @@ final class Uploads {
 
   private final ContentStore store;
   private final RegistryMetadata meta;
-  private final Path dir;
+  private final UploadArea area;
   private final ApiMetrics metrics;
-  // Hashes of uploads in progress, by session id; lost on restart, when finishing re-reads the
-  // file.
-  private final Map<String, RunningHash> running = new ConcurrentHashMap<>();
 
-  /** A hash that has seen the first {@code offset} bytes of an upload. */
-  private record RunningHash(Hashing hashing, long offset) {}
-
-  Uploads(ContentStore store, RegistryMetadata meta, Path dir, ApiMetrics metrics)
-      throws IOException {
+  Uploads(ContentStore store, RegistryMetadata meta, UploadArea area, ApiMetrics metrics) {
     this.store = store;
     this.meta = meta;
-    this.dir = Files.createDirectories(dir);
+    this.area = area;
     this.metrics = metrics;
   }
 
@@ -72,17 +63,20 @@ final class Uploads {
       // Not mountable: the spec says to fall back to an upload session.
     }
     String digest = ex.query("digest");
+    Digest d = digest == null ? null : Blobs.parseDigest(digest);
     UploadSession session = meta.startUpload(repo);
-    if (digest == null) {
+    if (d == null) {
       // Most uploads end with a sha256 digest: hash as the chunks come, to spare a second read.
-      running.put(session.id(), new RunningHash(new Hashing(DigestAlgorithm.SHA256), 0));
+      area.putHash(session.id(), new RunningHash(new Hashing(DigestAlgorithm.SHA256), 0));
       ex.respond(progress(HttpResponseStatus.ACCEPTED, session, 0));
       return null;
     }
-    Digest d = Blobs.parseDigest(digest);
+    // A new session is never being swept: the lease is always granted.
+    UploadArea.Lease lease = area.acquire(session.id());
     Hashing hashing = new Hashing(d.algorithm());
-    return UploadFile.at(
-        file(session),
+    return area.append(
+        lease,
+        session.id(),
         0,
         (e, written) -> {
           metrics.uploaded(written);
@@ -94,50 +88,61 @@ final class Uploads {
 
   /** PATCH /v2/name/blobs/uploads/id */
   BodyConsumer patch(Exchange ex, ApiPath path) throws Exception {
-    UploadSession s = session(path);
-    String range = ex.header(HttpHeaderNames.CONTENT_RANGE);
-    if (range != null) {
-      long start = rangeStart(range);
-      if (start != s.offset()) {
-        throw outOfOrder(s, range);
-      }
-    }
-    RunningHash hash = takeRunningHash(s);
-    return UploadFile.at(
-        file(s),
-        s.offset(),
-        (e, written) -> {
-          metrics.uploaded(written);
-          long offset = s.offset() + written;
-          meta.advanceUpload(s.id(), offset);
-          if (hash != null) {
-            running.put(s.id(), new RunningHash(hash.hashing(), offset));
+    return leased(
+        path,
+        (lease, s) -> {
+          String range = ex.header(HttpHeaderNames.CONTENT_RANGE);
+          if (range != null) {
+            long start = rangeStart(range);
+            if (start != s.offset()) {
+              throw outOfOrder(s, range);
+            }
           }
-          e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
-        },
-        () -> {},
-        hash == null ? null : hash.hashing());
+          RunningHash hash = area.takeHash(s.id(), s.offset());
+          return area.append(
+              lease,
+              s.id(),
+              s.offset(),
+              (e, written) -> {
+                metrics.uploaded(written);
+                long offset = s.offset() + written;
+                meta.advanceUpload(s.id(), offset);
+                if (hash != null) {
+                  area.putHash(s.id(), new RunningHash(hash.hashing(), offset));
+                }
+                e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
+              },
+              () -> {},
+              hash == null ? null : hash.hashing());
+        });
   }
 
   /** PUT /v2/name/blobs/uploads/id?digest= */
   BodyConsumer put(Exchange ex, ApiPath path) throws Exception {
-    UploadSession s = session(path);
-    String digest = ex.query("digest");
-    if (digest == null) {
-      throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
-    }
-    Digest d = Blobs.parseDigest(digest);
-    RunningHash hash = takeRunningHash(s);
-    return UploadFile.at(
-        file(s),
-        s.offset(),
-        (e, written) -> {
-          metrics.uploaded(written);
-          finish(
-              e, s, d, hash == null ? null : new RunningHash(hash.hashing(), s.offset() + written));
-        },
-        () -> {},
-        hash == null ? null : hash.hashing());
+    return leased(
+        path,
+        (lease, s) -> {
+          String digest = ex.query("digest");
+          if (digest == null) {
+            throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
+          }
+          Digest d = Blobs.parseDigest(digest);
+          RunningHash hash = area.takeHash(s.id(), s.offset());
+          return area.append(
+              lease,
+              s.id(),
+              s.offset(),
+              (e, written) -> {
+                metrics.uploaded(written);
+                finish(
+                    e,
+                    s,
+                    d,
+                    hash == null ? null : new RunningHash(hash.hashing(), s.offset() + written));
+              },
+              () -> {},
+              hash == null ? null : hash.hashing());
+        });
   }
 
   /** GET /v2/name/blobs/uploads/id */
@@ -148,9 +153,42 @@ final class Uploads {
 
   /** DELETE /v2/name/blobs/uploads/id */
   void cancel(Exchange ex, ApiPath path) throws Exception {
-    UploadSession s = session(path);
-    abandon(s);
+    UploadArea.Lease lease = lease(path);
+    try {
+      abandon(session(path));
+    } finally {
+      lease.close();
+    }
     ex.respond(status(HttpResponseStatus.NO_CONTENT));
+  }
+
+  /** A request that writes to a session it holds: it hands the lease on, or fails. */
+  @FunctionalInterface
+  private interface Writer {
+    BodyConsumer start(UploadArea.Lease lease, UploadSession session) throws Exception;
+  }
+
+  /** Runs {@code writer} holding the session; releases it if the writer fails. */
+  private BodyConsumer leased(ApiPath path, Writer writer) throws Exception {
+    UploadArea.Lease lease = lease(path);
+    try {
+      return writer.start(lease, session(path));
+    } catch (Exception | Error e) {
+      lease.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Holds the session for this request; the caller reads it only after, so that it reads what the
+   * sweeper left. A session being swept is unknown already.
+   */
+  private UploadArea.Lease lease(ApiPath path) throws HttpError {
+    UploadArea.Lease lease = area.acquire(path.argument());
+    if (lease == null) {
+      throw ApiErrors.uploadUnknown(path.argument());
+    }
+    return lease;
   }
 
   private void finish(Exchange ex, UploadSession s, Digest digest, RunningHash hash)
@@ -160,8 +198,8 @@ final class Uploads {
       stored =
           hash != null && hash.hashing().algorithm() == digest.algorithm()
               ? store.commitHashedFile(
-                  digest, file(s), hash.offset(), hash.hashing().digest(), BLOB_TYPE)
-              : store.commitFile(digest, file(s), BLOB_TYPE);
+                  digest, area.file(s.id()), hash.offset(), hash.hashing().digest(), BLOB_TYPE)
+              : store.commitFile(digest, area.file(s.id()), BLOB_TYPE);
     } catch (DigestMismatchException e) {
       meta.endUpload(s.id());
       throw ApiErrors.digestInvalid(e.getMessage());
@@ -171,21 +209,11 @@ final class Uploads {
     ex.respond(created(s.repository(), digest));
   }
 
-  /**
-   * Takes the upload's running hash for one request, when it has seen exactly the bytes the session
-   * acknowledged; it is put back only when that request succeeds, so a failed or aborted chunk
-   * (whose bytes the next request cuts off the file) never leaves its bytes in the hash.
-   */
-  private RunningHash takeRunningHash(UploadSession s) {
-    RunningHash h = running.remove(s.id());
-    return h != null && h.offset() == s.offset() ? h : null;
-  }
-
   private void abandon(UploadSession s) {
-    running.remove(s.id());
+    area.forgetHash(s.id());
     try {
       meta.endUpload(s.id());
-      Files.deleteIfExists(file(s));
+      Files.deleteIfExists(area.file(s.id()));
     } catch (IOException e) {
       // A leftover file or session is swept later; the client already got its answer.
     }
@@ -198,15 +226,6 @@ final class Uploads {
       throw ApiErrors.uploadUnknown(path.argument());
     }
     return s;
-  }
-
-  private Path file(UploadSession s) {
-    // Sessions are looked up by id before this, and ids are UUIDs we made; this check keeps any
-    // other string away from the file system should that ever change.
-    if (!s.id().matches("[0-9a-f-]{36}")) {
-      throw new IllegalStateException("upload id " + s.id() + " is not a UUID");
-    }
-    return dir.resolve(s.id());
   }
 
   private static long rangeStart(String contentRange) throws HttpError {

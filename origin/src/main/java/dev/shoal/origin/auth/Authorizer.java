@@ -83,6 +83,45 @@ public final class Authorizer {
     }
   }
 
+  /**
+   * Decides {@code GET /v2/_catalog}: allowed for an account (Basic credentials, or a token of an
+   * account granting {@code registry:catalog:*}), which then lists what it may see; everyone else
+   * gets the challenge for that scope. Anonymous callers never list: knowing names is not pulling.
+   */
+  public Decision authorizeCatalog(String authorization) {
+    String challenge = challenge(List.of(Scope.catalog()), "");
+    if (authorization == null || authorization.isBlank()) {
+      return Decision.challenge(challenge);
+    }
+    int space = authorization.indexOf(' ');
+    String scheme = space < 0 ? authorization : authorization.substring(0, space);
+    String credentials = space < 0 ? "" : authorization.substring(space + 1).trim();
+    switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "bearer" -> {
+        TokenService.Verified token;
+        try {
+          token = tokens.verifyAccess(credentials);
+        } catch (InvalidTokenException e) {
+          return Decision.challenge(challenge(List.of(Scope.catalog()), "invalid_token"));
+        }
+        Optional<Account> who = token.subject().flatMap(accounts::find);
+        if (token.subject().isPresent() && who.isEmpty()) {
+          return Decision.challenge(challenge(List.of(Scope.catalog()), "invalid_token"));
+        }
+        return who.isPresent() && token.catalog()
+            ? Decision.allowed(who)
+            : Decision.challenge(challenge(List.of(Scope.catalog()), "insufficient_scope"));
+      }
+      case "basic" -> {
+        Optional<Account> who = basic(credentials);
+        return who.isPresent() ? Decision.allowed(who) : Decision.challenge(challenge);
+      }
+      default -> {
+        return Decision.challenge(challenge);
+      }
+    }
+  }
+
   /** Decides a request needing {@code actions} on {@code repository}. */
   public Decision authorize(String authorization, String repository, Set<Action> actions) {
     return authorize(authorization, List.of(Scope.repository(repository, actions)));

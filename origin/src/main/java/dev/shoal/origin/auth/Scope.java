@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
  */
 public record Scope(String type, String name, Set<Action> actions) {
   public static final String REPOSITORY = "repository";
+  public static final String REGISTRY = "registry";
+  public static final String CATALOG = "catalog";
 
   public Scope {
     requireNonNull(type, "type");
@@ -25,6 +27,18 @@ public record Scope(String type, String name, Set<Action> actions) {
 
   public static Scope repository(String name, Set<Action> actions) {
     return new Scope(REPOSITORY, name, actions);
+  }
+
+  /**
+   * {@code registry:catalog:*}, which listing the repositories ({@code GET /v2/_catalog}) needs;
+   * its one action, {@code *}, is implied.
+   */
+  public static Scope catalog() {
+    return new Scope(REGISTRY, CATALOG, Set.of());
+  }
+
+  public boolean isCatalog() {
+    return type.equals(REGISTRY) && name.equals(CATALOG);
   }
 
   /** Parses {@code type:name:action,action}; actions this registry never grants are dropped. */
@@ -46,6 +60,9 @@ public record Scope(String type, String name, Set<Action> actions) {
   /** The spec's text form; actions in the order pull, push, delete. */
   @Override
   public String toString() {
+    if (isCatalog()) {
+      return REGISTRY + ":" + CATALOG + ":*";
+    }
     return type
         + ":"
         + name

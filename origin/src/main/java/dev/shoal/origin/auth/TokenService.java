@@ -37,8 +37,11 @@ public final class TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String STAMP_CLAIM = "shoal_pwd";
 
-  /** A verified access token: who it was issued to (empty: anonymous) and what it grants. */
-  record Verified(Optional<String> subject, List<Scope> access) {
+  /**
+   * A verified access token: who it was issued to (empty: anonymous), what it grants on
+   * repositories, and whether it grants {@code registry:catalog:*}.
+   */
+  record Verified(Optional<String> subject, List<Scope> access, boolean catalog) {
     Set<Action> granted(String repository) {
       Set<Action> actions = EnumSet.noneOf(Action.class);
       for (Scope s : access) {
@@ -112,10 +115,20 @@ public final class TokenService {
     return accounts.verify(username, secret);
   }
 
-  /** An access token for {@code who} (empty: anonymous) with the requested scopes cut down. */
+  /**
+   * An access token for {@code who} (empty: anonymous) with the requested scopes cut down. Any
+   * account gets {@code registry:catalog:*} when it asks: the catalog lists only what the account
+   * may see.
+   */
   public IssuedToken issue(Optional<Account> who, List<Scope> requested) {
     List<Scope> granted = new ArrayList<>();
     for (Scope s : requested) {
+      if (s.isCatalog()) {
+        if (who.isPresent() && !granted.contains(s)) {
+          granted.add(Scope.catalog());
+        }
+        continue;
+      }
       if (!s.type().equals(Scope.REPOSITORY)) {
         continue;
       }
@@ -130,7 +143,11 @@ public final class TokenService {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("type", s.type());
       entry.put("name", s.name());
-      entry.put("actions", s.actions().stream().sorted().map(Action::wireName).toList());
+      entry.put(
+          "actions",
+          s.isCatalog()
+              ? List.of("*")
+              : s.actions().stream().sorted().map(Action::wireName).toList());
       access.add(entry);
     }
     Instant now = clock.instant();
@@ -165,6 +182,7 @@ public final class TokenService {
     try {
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
       List<Scope> access = new ArrayList<>();
+      boolean catalog = false;
       List<Object> entries = claims.getListClaim("access");
       if (entries == null) {
         throw new InvalidTokenException("no access claim");
@@ -182,9 +200,14 @@ public final class TokenService {
             Action.parse(s).ifPresent(set::add);
           }
         }
-        access.add(new Scope(type, name, set));
+        Scope scope = new Scope(type, name, set);
+        if (scope.isCatalog()) {
+          catalog |= actions.contains("*");
+        } else {
+          access.add(scope);
+        }
       }
-      return new Verified(Optional.ofNullable(claims.getSubject()), access);
+      return new Verified(Optional.ofNullable(claims.getSubject()), access, catalog);
     } catch (ParseException | IllegalArgumentException e) {
       throw new InvalidTokenException("malformed claims: " + e.getMessage());
     }

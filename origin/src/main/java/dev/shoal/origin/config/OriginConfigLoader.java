@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class OriginConfigLoader {
   private static final Set<String> TOP_KEYS = Set.of("dataDir", StoreSection.NAME, "api", "events");
-  private static final Set<String> API_KEYS = Set.of("listen");
+  private static final Set<String> API_KEYS = Set.of("listen", "uploadTtl");
   private static final Set<String> EVENTS_KEYS = Set.of("listen");
 
   private OriginConfigLoader() {}
@@ -35,10 +35,15 @@ public final class OriginConfigLoader {
       YamlSection events = root.section("events", EVENTS_KEYS);
       return new OriginConfig(
           store,
-          new ApiConfig(api.hostPort("listen").orElse(ApiConfig.DEFAULT_LISTEN)),
+          new ApiConfig(
+              api.hostPort("listen").orElse(ApiConfig.DEFAULT_LISTEN),
+              api.duration("uploadTtl").orElse(ApiConfig.DEFAULT_UPLOAD_TTL)),
           new EventsConfig(events.hostPort("listen").orElse(EventsConfig.DEFAULT_LISTEN)));
     } catch (ConfigException e) {
       throw e.inFile(file);
+    } catch (IllegalArgumentException e) {
+      // The config records check ranges and word their messages with the keys of this file.
+      throw new ConfigException(e.getMessage(), e).inFile(file);
     }
   }
 }

@@ -49,7 +49,7 @@ public final class EventService extends EventsGrpc.EventsImplBase implements Aut
   private final Runnable removeListener;
   private volatile boolean closed;
 
-  // For tests: what the service did, across subscriptions.
+  // What the service did, across subscriptions: for metrics and tests.
   private final AtomicLong sent = new AtomicLong();
   private final AtomicInteger maxHeld = new AtomicInteger();
 
@@ -85,12 +85,12 @@ public final class EventService extends EventsGrpc.EventsImplBase implements Aut
   }
 
   /** Subscriptions being served. */
-  int subscribers() {
+  public int subscribers() {
     return subscriptions.size();
   }
 
   /** Events handed to gRPC so far. */
-  long sent() {
+  public long sent() {
     return sent.get();
   }
 

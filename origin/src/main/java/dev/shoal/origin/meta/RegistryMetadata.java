@@ -58,6 +58,9 @@ public interface RegistryMetadata extends AutoCloseable {
    * Deletes a manifest from a repository with every tag that points at it, decrements the reference
    * counts of what it referenced, and appends a {@code DELETED} event. False when the repository
    * did not have it.
+   *
+   * @throws ManifestReferencedException when another manifest of the repository (an image index)
+   *     still references it: deleting it would break that index
    */
   boolean deleteManifest(String repository, Digest digest) throws IOException;
 
@@ -93,10 +96,19 @@ public interface RegistryMetadata extends AutoCloseable {
 
   void endUpload(String id) throws IOException;
 
+  /** Upload sessions in id order after {@code afterId} (null: from the start), at most n. */
+  List<UploadSession> uploads(String afterId, int n) throws IOException;
+
+  /** How many upload sessions there are: a running count, cheap enough for every scrape. */
+  long uploadsInProgress();
+
   // ---- event log ----
 
   /** Events after {@code cursor} (0: from the start), oldest first, at most n. */
   List<RegistryEvent> events(long cursor, int n) throws IOException;
+
+  /** The cursor of the newest event, 0 when the log is empty: how many events were published. */
+  long lastEventCursor();
 
   @Override
   void close();

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -47,13 +48,16 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
   private final MetaDb db;
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
-  private long lastCursor; // guarded by lock
+  // Written under the lock only; volatile so that metrics read it without the lock.
+  private volatile long lastCursor;
+  private final AtomicLong uploadCount;
   private final List<LongConsumer> eventListeners = new CopyOnWriteArrayList<>();
 
-  private RocksRegistryMetadata(MetaDb db, Clock clock, long lastCursor) {
+  private RocksRegistryMetadata(MetaDb db, Clock clock, long lastCursor, long uploads) {
     this.db = db;
     this.clock = clock;
     this.lastCursor = lastCursor;
+    this.uploadCount = new AtomicLong(uploads);
   }
 
   /** Opens (creating if needed) the metadata in {@code dir}; refuses another schema version. */
@@ -69,7 +73,18 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
               : MetaRecords.parse(
                       OriginEventCursor.parser(), OriginEventCursor::getFormat, "event cursor", raw)
                   .getLastCursor();
-      return new RocksRegistryMetadata(db, clock, last);
+      long[] uploads = {0};
+      try (MetaDb.View view = db.view()) {
+        view.scan(
+            Cf.UPLOADS,
+            new byte[0],
+            new byte[0],
+            (k, v) -> {
+              uploads[0]++;
+              return true;
+            });
+      }
+      return new RocksRegistryMetadata(db, clock, last, uploads[0]);
     } catch (IOException | RuntimeException e) {
       db.close();
       throw e;
@@ -256,6 +271,10 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
           if (raw == null) {
             return false;
           }
+          List<Digest> by = referencingManifests(tx.view, repository, digest);
+          if (!by.isEmpty()) {
+            throw new ManifestReferencedException(repository, digest, by);
+          }
           OriginManifestRecord r = parseManifest(repository, digest, raw);
           tx.delete(Cf.MANIFESTS, mk);
           tx.delete(Cf.MANIFEST_REPOS, key(digest, repository));
@@ -395,29 +414,65 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
   public UploadSession startUpload(String repository) throws IOException {
     requireNonNull(repository, "repository");
     String id = UUID.randomUUID().toString();
-    return mutate(
-        "start upload " + id,
-        tx -> {
-          tx.put(
-              Cf.UPLOADS,
-              key(id),
-              OriginUploadRecord.newBuilder()
-                  .setFormat(MetaRecords.RECORD_FORMAT)
-                  .setRepository(repository)
-                  .setStartedMillis(tx.now)
-                  .setUpdatedMillis(tx.now)
-                  .build());
-          return new UploadSession(id, repository, 0, tx.now);
-        });
+    UploadSession started =
+        mutate(
+            "start upload " + id,
+            tx -> {
+              tx.put(
+                  Cf.UPLOADS,
+                  key(id),
+                  OriginUploadRecord.newBuilder()
+                      .setFormat(MetaRecords.RECORD_FORMAT)
+                      .setRepository(repository)
+                      .setStartedMillis(tx.now)
+                      .setUpdatedMillis(tx.now)
+                      .build());
+              return new UploadSession(id, repository, 0, tx.now, tx.now);
+            });
+    uploadCount.incrementAndGet();
+    return started;
   }
 
   @Override
   public Optional<UploadSession> upload(String id) throws IOException {
     requireNonNull(id, "id");
     try (MetaDb.View view = db.view()) {
-      return uploadRecord(view, id)
-          .map(r -> new UploadSession(id, r.getRepository(), r.getOffset(), r.getStartedMillis()));
+      return uploadRecord(view, id).map(r -> uploadSession(id, r));
     }
+  }
+
+  @Override
+  public List<UploadSession> uploads(String afterId, int n) throws IOException {
+    List<UploadSession> out = new ArrayList<>();
+    if (n <= 0) {
+      return out;
+    }
+    try (MetaDb.View view = db.view()) {
+      view.scan(
+          Cf.UPLOADS,
+          new byte[0],
+          afterId == null ? new byte[0] : key(afterId),
+          (k, v) -> {
+            String id = MetaKeys.text(k);
+            if (!id.equals(afterId)) {
+              out.add(
+                  uploadSession(
+                      id,
+                      MetaRecords.parse(
+                          OriginUploadRecord.parser(),
+                          OriginUploadRecord::getFormat,
+                          "upload " + id,
+                          v)));
+            }
+            return out.size() < n;
+          });
+    }
+    return out;
+  }
+
+  @Override
+  public long uploadsInProgress() {
+    return uploadCount.get();
   }
 
   @Override
@@ -443,14 +498,19 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
   @Override
   public void endUpload(String id) throws IOException {
     requireNonNull(id, "id");
-    mutate(
-        "end upload " + id,
-        tx -> {
-          if (tx.view.has(Cf.UPLOADS, key(id))) {
-            tx.delete(Cf.UPLOADS, key(id));
-          }
-          return null;
-        });
+    boolean ended =
+        mutate(
+            "end upload " + id,
+            tx -> {
+              if (!tx.view.has(Cf.UPLOADS, key(id))) {
+                return false;
+              }
+              tx.delete(Cf.UPLOADS, key(id));
+              return true;
+            });
+    if (ended) {
+      uploadCount.decrementAndGet();
+    }
   }
 
   // ---- event log ----
@@ -475,6 +535,11 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
           });
     }
     return out;
+  }
+
+  @Override
+  public long lastEventCursor() {
+    return lastCursor;
   }
 
   /**
@@ -672,6 +737,23 @@ public final class RocksRegistryMetadata implements RegistryMetadata {
         OriginManifestRecord::getFormat,
         "manifest " + repository + "@" + digest,
         raw);
+  }
+
+  /**
+   * The manifests of {@code repository} that reference {@code digest} (an image index and its
+   * child), from the usage records every push writes.
+   */
+  private static List<Digest> referencingManifests(
+      MetaDb.View view, String repository, Digest digest) throws IOException {
+    List<Digest> out = new ArrayList<>();
+    byte[] p = prefix(digest, repository);
+    view.scan(Cf.USAGES, p, p, (k, v) -> out.add(MetaKeys.lastDigest(k)));
+    return out;
+  }
+
+  private static UploadSession uploadSession(String id, OriginUploadRecord r) {
+    return new UploadSession(
+        id, r.getRepository(), r.getOffset(), r.getStartedMillis(), r.getUpdatedMillis());
   }
 
   private static Optional<OriginUploadRecord> uploadRecord(MetaDb.View view, String id)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
+import dev.shoal.core.oci.ImageIndex;
 import dev.shoal.core.oci.ImageManifest;
 import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.testing.Blobs;
@@ -376,6 +377,52 @@ class DistributionApiTest {
     assertThat(http.get("/v2/app/manifests/" + md).statusCode()).isEqualTo(200);
     assertThat(http.send("DELETE", "/v2/app/manifests/" + md, null).statusCode()).isEqualTo(202);
     assertThat(http.get("/v2/app/manifests/" + md).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void deletingAChildOfAnIndex_isRefusedUntilTheIndexIsDeleted() throws Exception {
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    pushMonolithic("multi", config);
+    List<Descriptor> children = new java.util.ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      byte[] layer = Blobs.random(20 + i, 1000);
+      pushMonolithic("multi", layer);
+      byte[] child =
+          manifest(
+              Descriptor.of(MediaTypes.OCI_CONFIG, config),
+              Descriptor.of(MediaTypes.OCI_LAYER_TAR_GZIP, layer));
+      Digest d = Digest.sha256Of(child);
+      HttpResponse<byte[]> put =
+          http.send(
+              "PUT", "/v2/multi/manifests/" + d, child, "Content-Type", MediaTypes.OCI_MANIFEST);
+      assertThat(put.statusCode()).as(RegistryHttp.text(put)).isEqualTo(201);
+      children.add(Descriptor.of(MediaTypes.OCI_MANIFEST, child));
+    }
+    byte[] index = ImageIndex.of(children).raw();
+    Digest indexDigest = Digest.sha256Of(index);
+    HttpResponse<byte[]> putIndex =
+        http.send("PUT", "/v2/multi/manifests/latest", index, "Content-Type", MediaTypes.OCI_INDEX);
+    assertThat(putIndex.statusCode()).as(RegistryHttp.text(putIndex)).isEqualTo(201);
+    String child0 = "/v2/multi/manifests/" + children.get(0).digest();
+
+    HttpResponse<byte[]> refused = http.send("DELETE", child0, null);
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(RegistryHttp.text(refused))
+        .contains("\"code\":\"DENIED\"")
+        .contains(indexDigest.toString());
+    assertThat(http.get(child0).statusCode()).as("the child is still there").isEqualTo(200);
+    assertThat(http.get("/v2/multi/manifests/latest").body()).isEqualTo(index);
+    // Deleting the tag leaves the index, which still holds its children.
+    assertThat(http.send("DELETE", "/v2/multi/manifests/latest", null).statusCode()).isEqualTo(202);
+    assertThat(http.send("DELETE", child0, null).statusCode()).isEqualTo(409);
+
+    assertThat(http.send("DELETE", "/v2/multi/manifests/" + indexDigest, null).statusCode())
+        .isEqualTo(202);
+    for (Descriptor child : children) {
+      String url = "/v2/multi/manifests/" + child.digest();
+      assertThat(http.send("DELETE", url, null).statusCode()).isEqualTo(202);
+      assertThat(http.get(url).statusCode()).isEqualTo(404);
+    }
   }
 
   @Test

@@ -111,6 +111,23 @@ class TokenServiceTest {
   }
 
   @Test
+  void catalogScope_isGrantedToAccountsOnly_withTheStarAction() throws Exception {
+    IssuedToken t =
+        f.tokens.issue(Optional.of(f.account("alice")), List.of(Scope.parse("registry:catalog:*")));
+
+    assertThat(t.granted()).containsExactly(Scope.catalog());
+    assertThat(SignedJWT.parse(t.token()).getJWTClaimsSet().getListClaim("access"))
+        .containsExactly(Map.of("type", "registry", "name", "catalog", "actions", List.of("*")));
+    assertThat(f.tokens.verifyAccess(t.token()).catalog()).isTrue();
+
+    IssuedToken anonymous = f.tokens.issue(Optional.empty(), List.of(Scope.catalog()));
+    assertThat(anonymous.granted()).isEmpty();
+    assertThat(f.tokens.verifyAccess(anonymous.token()).catalog()).isFalse();
+    assertThat(f.tokens.verifyAccess(issue("alice", "repository:alice/app:pull")).catalog())
+        .isFalse();
+  }
+
+  @Test
   void verify_acceptsWithin30sSkew_refusesExpiredAndNotYetValid() {
     String token = issue("alice", "repository:alice/app:pull");
     f.clock.advance(Duration.ofSeconds(300 + 29));

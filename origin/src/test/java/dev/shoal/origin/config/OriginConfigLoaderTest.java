@@ -9,6 +9,7 @@ import dev.shoal.core.store.StoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,7 @@ class OriginConfigLoaderTest {
                 "  verifyOnOpen: true",
                 "api:",
                 "  listen: '[::1]:5001'",
+                "  uploadTtl: 1h30m",
                 "events:",
                 "  listen: 0.0.0.0:5003",
                 ""));
@@ -67,7 +69,7 @@ class OriginConfigLoaderTest {
                     .cacheEntries(0)
                     .verifyOnOpen(true)
                     .build(),
-                new ApiConfig(new HostPort("::1", 5001)),
+                new ApiConfig(new HostPort("::1", 5001), Duration.ofMinutes(90)),
                 new EventsConfig(new HostPort("0.0.0.0", 5003))));
   }
 
@@ -82,7 +84,7 @@ class OriginConfigLoaderTest {
   void unknownKey_isRejectedWithItsFullName() {
     assertThatThrownBy(() -> load("api:\n  listen: 127.0.0.1:1\n  port: 5000\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageEndingWith("api.port: unknown key (expected one of: listen)");
+        .hasMessageEndingWith("api.port: unknown key (expected one of: listen, uploadTtl)");
     assertThatThrownBy(() -> load("mirror:\n  listen: 127.0.0.1:1\n"))
         .hasMessageContaining("mirror: unknown key (expected one of: api, dataDir, events, store)");
   }
@@ -93,5 +95,17 @@ class OriginConfigLoaderTest {
         .hasMessageEndingWith("store.cacheEntries: -1 (expected: >= 0)");
     assertThatThrownBy(() -> load("api:\n  listen: nohost\n"))
         .hasMessageEndingWith("api.listen: \"nohost\" (expected: HOST:PORT)");
+    assertThatThrownBy(() -> load("api:\n  uploadTtl: 30s\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("origin.yaml: api.uploadTtl: 30s (expected: >= 1m)");
+    assertThatThrownBy(() -> load("api:\n  uploadTtl: 24\n"))
+        .hasMessageContaining("api.uploadTtl: 24 (expected: a duration such as");
+  }
+
+  @Test
+  void uploadTtl_defaultsToADay() throws Exception {
+    assertThat(load("api:\n  listen: 127.0.0.1:5000\n").api().uploadTtl())
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(load("api:\n  uploadTtl: 2d\n").api().uploadTtl()).isEqualTo(Duration.ofDays(2));
   }
 }

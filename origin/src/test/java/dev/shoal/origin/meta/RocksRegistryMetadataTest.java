@@ -275,11 +275,61 @@ class RocksRegistryMetadataTest {
     reopen();
 
     assertThat(meta.upload(s.id()))
-        .contains(new UploadSession(s.id(), "app", 4096, s.startedMillis()));
+        .contains(new UploadSession(s.id(), "app", 4096, s.startedMillis(), clock.millis()));
     assertThat(meta.upload(t.id())).isEmpty();
     assertThatThrownBy(() -> meta.advanceUpload(t.id(), 1))
         .isInstanceOf(UploadUnknownException.class)
         .hasMessageContaining(t.id());
+  }
+
+  @Test
+  void uploads_arePagedInIdOrder_andCountedAcrossReopen() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(meta.startUpload("app").id());
+    }
+    meta.endUpload(ids.remove(2));
+    meta.endUpload("never-started");
+    ids.sort(null);
+    assertThat(meta.uploadsInProgress()).isEqualTo(4);
+
+    List<String> seen = new ArrayList<>();
+    for (List<UploadSession> page = meta.uploads(null, 3);
+        !page.isEmpty();
+        page = meta.uploads(page.get(page.size() - 1).id(), 3)) {
+      page.forEach(u -> seen.add(u.id()));
+    }
+    assertThat(seen).isEqualTo(ids);
+    assertThat(meta.uploads(null, 0)).isEmpty();
+
+    reopen();
+    assertThat(meta.uploadsInProgress()).isEqualTo(4);
+    meta.endUpload(ids.get(0));
+    assertThat(meta.uploadsInProgress()).isEqualTo(3);
+  }
+
+  @Test
+  void deleteManifest_isRefusedWhileAnIndexOfTheRepositoryReferencesIt() throws Exception {
+    ManifestMeta amd64 = push("app", "amd64", null);
+    ManifestMeta index =
+        new ManifestMeta(
+            digest("index"), INDEX_TYPE, 700, List.of(amd64.digest()), null, null, Map.of(), 0);
+    meta.putManifest("app", index, "multi");
+    // The same child in another repository, with no index there.
+    push("other", "amd64", null);
+    long events = meta.lastEventCursor();
+
+    assertThatThrownBy(() -> meta.deleteManifest("app", amd64.digest()))
+        .isInstanceOfSatisfying(
+            ManifestReferencedException.class,
+            e -> assertThat(e.referencedBy()).containsExactly(index.digest()));
+    assertThat(meta.manifest("app", amd64.digest())).isPresent();
+    assertThat(meta.lastEventCursor()).as("a refused delete appends no event").isEqualTo(events);
+
+    assertThat(meta.deleteManifest("other", amd64.digest())).isTrue();
+    assertThat(meta.deleteManifest("app", index.digest())).isTrue();
+    assertThat(meta.deleteManifest("app", amd64.digest())).isTrue();
+    assertThat(meta.lastEventCursor()).isEqualTo(events + 3);
   }
 
   @Test

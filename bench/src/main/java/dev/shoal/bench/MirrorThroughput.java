@@ -1,0 +1,170 @@
+package dev.shoal.bench;
+
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestAlgorithm;
+import dev.shoal.core.digest.Hashing;
+import dev.shoal.core.registry.RegistryClient;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The agent's mirror against the registry behind it, in the same run: a cold pull of one large blob
+ * through the agent (the agent has never seen it) against a direct pull of another, equally fresh
+ * blob from the registry; then warm blob GET throughput with several clients, the agent serving
+ * from its store against the registry serving the same blob. Run by bench/run-mirror.sh.
+ *
+ * <p>Arguments: {@code REGISTRY_URL AGENT_URL SIZE_MIB ROUNDS THREADS SECONDS}.
+ */
+public final class MirrorThroughput {
+  private MirrorThroughput() {}
+
+  public static void main(String[] args) throws Exception {
+    URI registry = URI.create(args[0]);
+    URI agent = URI.create(args[1]);
+    long size = Long.parseLong(args[2]) << 20;
+    int rounds = Integer.parseInt(args[3]);
+    int threads = Integer.parseInt(args[4]);
+    int seconds = Integer.parseInt(args[5]);
+
+    RegistryClient push = RegistryClient.builder(registry).build();
+    RegistryClient direct = RegistryClient.builder(registry).build();
+    RegistryClient through = RegistryClient.builder(agent).build();
+    List<Double> coldDirect = new ArrayList<>();
+    List<Double> coldAgent = new ArrayList<>();
+    List<Double> warmDirect = new ArrayList<>();
+    List<Double> warmAgent = new ArrayList<>();
+    Path file = Files.createTempFile("shoal-mirror-bench-", ".bin");
+    try {
+      for (int round = 1; round <= rounds; round++) {
+        String repo = "bench/mirror" + round;
+        // Two fresh blobs per round, so neither side reads bytes the other already pulled.
+        Digest a = writeRandom(file, size, round * 2L);
+        try (InputStream in = Files.newInputStream(file)) {
+          push.pushBlob(repo, a, size, in);
+        }
+        Digest b = writeRandom(file, size, round * 2L + 1);
+        try (InputStream in = Files.newInputStream(file)) {
+          push.pushBlob(repo, b, size, in);
+        }
+        boolean agentFirst = round % 2 == 0;
+        for (int i = 0; i < 2; i++) {
+          if ((i == 0) == agentFirst) {
+            coldAgent.add(pull(through, repo, b, size));
+          } else {
+            coldDirect.add(pull(direct, repo, a, size));
+          }
+        }
+        // Warm: the agent now holds b; both serve b.
+        for (int i = 0; i < 2; i++) {
+          if ((i == 0) == agentFirst) {
+            warmAgent.add(hammer(agent, repo, b, threads, seconds));
+          } else {
+            warmDirect.add(hammer(registry, repo, b, threads, seconds));
+          }
+        }
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    System.out.printf(
+        "%-36s %14s %14s %12s%n", "median of " + rounds + " rounds", "registry", "agent", "ratio");
+    double cd = median(coldDirect);
+    double ca = median(coldAgent);
+    System.out.printf(
+        "%-36s %14.2f %14.2f %12.3f  (agent/registry time; aim <= 1.05)%n",
+        "cold pull " + (size >> 20) + " MiB (s)", cd, ca, ca / cd);
+    double wd = median(warmDirect);
+    double wa = median(warmAgent);
+    System.out.printf(
+        "%-36s %14.1f %14.1f %12.2f  (agent/registry MiB/s; aim >= 1.5)%n",
+        "warm blob GET, " + threads + " clients (MiB/s)", wd, wa, wa / wd);
+  }
+
+  /** Seconds to pull and verify one blob. */
+  private static double pull(RegistryClient c, String repo, Digest d, long size) throws Exception {
+    long t0 = System.nanoTime();
+    try (InputStream in = c.openVerifiedBlob(repo, d, size)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** MiB/s of {@code threads} clients GETting the blob over and over for {@code seconds}. */
+  private static double hammer(URI base, String repo, Digest d, int threads, int seconds)
+      throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest get =
+        HttpRequest.newBuilder(base.resolve("/v2/" + repo + "/blobs/" + d))
+            .timeout(Duration.ofSeconds(60))
+            .build();
+    LongAdder bytes = new LongAdder();
+    long start = System.nanoTime();
+    long end = start + Duration.ofSeconds(seconds).toNanos();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        fs.add(
+            pool.submit(
+                () -> {
+                  byte[] buf = new byte[1 << 16];
+                  while (System.nanoTime() < end) {
+                    HttpResponse<InputStream> r =
+                        http.send(get, HttpResponse.BodyHandlers.ofInputStream());
+                    if (r.statusCode() != 200) {
+                      throw new IllegalStateException("blob GET answered " + r.statusCode());
+                    }
+                    try (InputStream in = r.body()) {
+                      for (int n; (n = in.read(buf)) > 0; ) {
+                        bytes.add(n);
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return bytes.sum() / 1048576.0 / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static Digest writeRandom(Path file, long size, long seed) throws Exception {
+    Random rnd = new Random(seed);
+    byte[] buf = new byte[1 << 20];
+    Hashing h = new Hashing(DigestAlgorithm.SHA256);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buf.length) {
+        rnd.nextBytes(buf);
+        int n = (int) Math.min(buf.length, left);
+        out.write(buf, 0, n);
+        h.update(buf, 0, n);
+      }
+    }
+    return h.digest();
+  }
+
+  private static double median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(a);
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+}
