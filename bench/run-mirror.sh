@@ -5,6 +5,10 @@
 # medians and ratios. See bench/README.md.
 #
 #   bench/run-mirror.sh [SIZE_MIB=512] [ROUNDS=3] [THREADS=8] [SECONDS=10]
+#
+# SHAPE=1gbit (any tc rate) puts the registry in a network namespace of its own behind a veth link
+# shaped to that rate, as a registry across the network is; the agent and the client stay on this
+# host's loopback, as a runtime and its agent are. Needs root, ip and tc.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -22,6 +26,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
+ns=""
+reg_host=127.0.0.1
+if [[ -n ${SHAPE:-} ]]; then
+  ns=shoal-bench-reg-$$
+  reg_host=10.231.0.2
+  ip netns add "$ns"
+  ip link add "${ns:0:10}a" type veth peer name "${ns:0:10}b"
+  ip link set "${ns:0:10}b" netns "$ns"
+  ip addr add 10.231.0.1/30 dev "${ns:0:10}a"
+  ip link set "${ns:0:10}a" up
+  ip netns exec "$ns" ip addr add 10.231.0.2/30 dev "${ns:0:10}b"
+  ip netns exec "$ns" ip link set "${ns:0:10}b" up
+  ip netns exec "$ns" ip link set lo up
+  tc qdisc add dev "${ns:0:10}a" root tbf rate "$SHAPE" burst 1mb latency 50ms
+  ip netns exec "$ns" tc qdisc add dev "${ns:0:10}b" root tbf rate "$SHAPE" burst 1mb latency 50ms
+  trap 'cleanup; ip netns del "$ns" 2>/dev/null || true' EXIT
+fi
+in_ns() { if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 cport=$(free_port)
@@ -36,22 +59,23 @@ storage:
   filesystem:
     rootdirectory: $scratch/cncf/storage
 http:
-  addr: 127.0.0.1:$cport
+  addr: $reg_host:$cport
 YML
-docker-registry serve "$scratch/cncf/config.yml" >"$scratch/cncf.log" 2>&1 &
+in_ns docker-registry serve "$scratch/cncf/config.yml" >"$scratch/cncf.log" 2>&1 &
 pids+=($!)
 
 SHOAL_SKIP_BUILD=1 ./shoal agent --listen 127.0.0.1:0 --control-listen 127.0.0.1:0 \
-  --upstream "http://127.0.0.1:$cport" --data "$scratch/agent" >"$scratch/agent.out" 2>"$scratch/agent.log" &
+  --upstream "http://$reg_host:$cport" --data "$scratch/agent" >"$scratch/agent.out" 2>"$scratch/agent.log" &
 pids+=($!)
 for _ in $(seq 1 100); do
-  grep -q 'listening on' "$scratch/agent.out" 2>/dev/null && curl -fs "http://127.0.0.1:$cport/v2/" >/dev/null && break
+  grep -q 'listening on' "$scratch/agent.out" 2>/dev/null && curl -fs "http://$reg_host:$cport/v2/" >/dev/null && break
   sleep 0.2
 done
 agent=$(sed -n 's/^shoal agent listening on \([^ ]*\) .*/\1/p' "$scratch/agent.out")
 [[ -n $agent ]] || { echo "agent did not start:" >&2; cat "$scratch/agent.log" >&2; exit 1; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(java -version 2>&1 | head -1)"
-echo "registry: http://127.0.0.1:$cport ($(docker-registry --version 2>/dev/null | head -1)); shoal agent: $agent"
+echo "link to the registry: ${SHAPE:-loopback}"
+echo "registry: http://$reg_host:$cport ($(docker-registry --version 2>/dev/null | head -1)); shoal agent: $agent"
 java -Xmx1g -cp bench/target/benchmarks.jar dev.shoal.bench.MirrorThroughput \
-  "http://127.0.0.1:$cport" "$agent" "$size" "$rounds" "$threads" "$seconds"
+  "http://$reg_host:$cport" "$agent" "$size" "$rounds" "$threads" "$seconds"

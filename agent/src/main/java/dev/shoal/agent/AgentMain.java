@@ -17,7 +17,9 @@ import dev.shoal.core.config.HostPort;
 import dev.shoal.core.distribution.DeferredHandler;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
+import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.core.store.StoreGauges;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -73,8 +75,11 @@ public final class AgentMain implements AutoCloseable {
     // Listen first: /healthz answers, and /readyz says why not, while the store opens.
     Upstreams upstreams = UpstreamFactory.create(config.mirror(), "shoal-agent");
     DeferredHandler mirror = new DeferredHandler("the agent is starting; retry shortly");
+    MetricsRegistry registry = new MetricsRegistry();
+    MirrorMetrics metrics = new MirrorMetrics(registry);
     HttpServer server =
-        HttpServer.start(config.mirror().listen(), MirrorRoutes.create(readiness, mirror));
+        HttpServer.start(
+            config.mirror().listen(), MirrorRoutes.create(readiness, mirror, registry, metrics));
     ContentStore store;
     try {
       store = ContentStore.open(config.store(), clock);
@@ -87,7 +92,8 @@ public final class AgentMain implements AutoCloseable {
       throw e;
     }
     BlobFetches fetches = new BlobFetches(store);
-    MirrorMetrics metrics = new MirrorMetrics();
+    metrics.watch(fetches);
+    StoreGauges.register(registry, "shoal_agent", store);
     MirrorConfig mc = config.mirror();
     mirror.open(
         new MirrorApi(

@@ -4,6 +4,7 @@ import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.DigestAlgorithm;
 import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.registry.RegistryClientTuning;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -34,6 +35,8 @@ public final class MirrorThroughput {
   private MirrorThroughput() {}
 
   public static void main(String[] args) throws Exception {
+    // The same client settings as the agent's own, so both sides of the ratio read alike.
+    RegistryClientTuning.apply();
     URI registry = URI.create(args[0]);
     URI agent = URI.create(args[1]);
     long size = Long.parseLong(args[2]) << 20;

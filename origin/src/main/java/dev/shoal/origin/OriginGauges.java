@@ -2,6 +2,7 @@ package dev.shoal.origin;
 
 import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.core.store.StoreGauges;
 import dev.shoal.origin.events.EventService;
 import dev.shoal.origin.meta.RegistryMetadata;
 
@@ -10,8 +11,7 @@ import dev.shoal.origin.meta.RegistryMetadata;
  * ({@link dev.shoal.origin.api.ApiMetrics}):
  *
  * <ul>
- *   <li>{@code shoal_origin_store_blobs}, {@code shoal_origin_store_bytes}: complete blobs (layers,
- *       configs, manifests) in the content store, and their bytes;
+ *   <li>{@code shoal_origin_store_*}: the content store's blobs and bytes ({@link StoreGauges});
  *   <li>{@code shoal_origin_uploads_in_progress}: upload sessions started and not yet finished,
  *       cancelled or expired;
  *   <li>{@code shoal_origin_events_published_total}: events appended to the event log since it
@@ -27,14 +27,7 @@ final class OriginGauges {
 
   static void register(
       MetricsRegistry registry, ContentStore store, RegistryMetadata meta, EventService events) {
-    registry.gauge(
-        "shoal_origin_store_blobs",
-        "Complete blobs in the content store.",
-        () -> store.stats().completeBlobs());
-    registry.gauge(
-        "shoal_origin_store_bytes",
-        "Bytes of the complete blobs in the content store.",
-        () -> store.stats().completeBytes());
+    StoreGauges.register(registry, "shoal_origin", store);
     registry.gauge(
         "shoal_origin_uploads_in_progress",
         "Upload sessions started and not yet finished, cancelled or expired.",

@@ -8,6 +8,7 @@ import dev.shoal.core.config.HostPort;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.metrics.MetricsRegistry;
+import dev.shoal.core.registry.RegistryClientTuning;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.admin.AdminApi;
 import dev.shoal.origin.api.ApiMetrics;
@@ -94,6 +95,7 @@ public final class OriginMain implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    RegistryClientTuning.apply();
     System.exit(commandLine(Environment.system()).execute(args));
   }
 

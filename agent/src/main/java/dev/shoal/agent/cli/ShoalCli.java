@@ -3,6 +3,7 @@ package dev.shoal.agent.cli;
 import dev.shoal.core.cli.CliErrors;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.registry.RegistryClientTuning;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -44,6 +45,7 @@ public final class ShoalCli implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    RegistryClientTuning.apply();
     System.exit(commandLine(Environment.system()).execute(args));
   }
 

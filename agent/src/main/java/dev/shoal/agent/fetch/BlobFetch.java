@@ -1,7 +1,6 @@
 package dev.shoal.agent.fetch;
 
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.digest.DigestMismatchException;
 import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.PartialBlob;
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,8 +38,14 @@ public final class BlobFetch {
   private final PartialBlob partial;
   private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
-  // Bytes from offset 0 on disk without a gap.
+
+  /** Bytes written between two flushes to disk. */
+  static final long SYNC_BYTES = Long.getLong("shoal.syncBytes", 64L << 20);
+
+  // Bytes from offset 0 written without a gap (in the page cache, perhaps not yet on disk).
   private volatile long contiguous;
+  // Set once every byte arrived and hashed to the digest, before the file is flushed and published.
+  private volatile boolean verified;
 
   BlobFetch(Digest digest, PartialBlob partial) {
     this.digest = digest;
@@ -69,6 +75,9 @@ public final class BlobFetch {
     if (result.isDone()) {
       return result.isCompletedExceptionally() ? 0 : size;
     }
+    if (verified) {
+      return size;
+    }
     long lastPiece = partial.lengthOf(partial.pieceCount() - 1);
     return Math.min(contiguous, size - lastPiece);
   }
@@ -89,8 +98,15 @@ public final class BlobFetch {
 
   /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
   void run(BlobSource source, LongConsumer bytesFetched) {
+    long start = System.nanoTime();
     try {
       BlobInfo info = download(source, bytesFetched);
+      log.info(
+          "fetched digest={} size={} source={} millis={}",
+          digest,
+          size,
+          source.name(),
+          (System.nanoTime() - start) / 1_000_000);
       result.complete(info);
     } catch (IOException | RuntimeException e) {
       log.warn("fetch failed digest={} source={} error={}", digest, source.name(), e.toString());
@@ -116,8 +132,6 @@ public final class BlobFetch {
         copy(source, buffer, hash, bytesFetched);
         last = null;
         break;
-      } catch (DigestMismatchException e) {
-        throw e;
       } catch (IOException e) {
         last = e;
         if (contiguous == before) {
@@ -134,10 +148,23 @@ public final class BlobFetch {
     if (last != null) {
       throw last;
     }
-    return hash != null ? partial.completeStreamed(hash.digest()) : partial.complete();
+    if (hash == null) {
+      return partial.complete();
+    }
+    Digest streamed = hash.digest();
+    if (streamed.equals(digest)) {
+      // The bytes are right: readers may send the last piece while the file is flushed to disk.
+      verified = true;
+      notifyListeners();
+    }
+    return partial.completeStreamed(streamed);
   }
 
-  /** One request for the bytes from the first missing piece on. */
+  /**
+   * One request for the bytes from the first missing piece on. Pieces are written to the page cache
+   * and become sendable at once; they are forced to disk and claimed in the index every {@link
+   * #SYNC_BYTES} and at the end, so the disk's speed does not pace the clients.
+   */
   private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, LongConsumer bytesFetched)
       throws IOException {
     int first = (int) (contiguous / partial.pieceSize());
@@ -151,10 +178,11 @@ public final class BlobFetch {
         hashPrefix(ch, offset, hash);
       }
     }
+    List<Integer> unsynced = new ArrayList<>();
+    long unsyncedBytes = 0;
     try (InputStream in = source.open(offset)) {
       for (int piece = first; piece < partial.pieceCount(); piece++) {
         int length = partial.lengthOf(piece);
-        buffer.clear().limit(length);
         int n = in.readNBytes(buffer.array(), 0, length);
         bytesFetched.accept(n);
         if (n < length) {
@@ -173,12 +201,28 @@ public final class BlobFetch {
           hash.update(buffer.duplicate());
         }
         if (!partial.has(piece)) {
-          partial.writePiece(piece, buffer);
+          partial.writeUnsynced(piece, buffer);
+          unsynced.add(piece);
+          unsyncedBytes += length;
         }
-        contiguous = heldPrefix();
+        contiguous = partial.offsetOf(piece) + length;
         notifyListeners();
+        if (unsyncedBytes >= SYNC_BYTES) {
+          partial.sync(unsynced);
+          unsynced.clear();
+          unsyncedBytes = 0;
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      // Whatever arrived stays, claimed, for the next attempt or the next start.
+      try {
+        partial.sync(unsynced);
+      } catch (IOException | RuntimeException s) {
+        e.addSuppressed(s);
+      }
+      throw e;
     }
+    partial.sync(unsynced);
   }
 
   private static void hashPrefix(FileChannel ch, long length, Hashing hash) throws IOException {

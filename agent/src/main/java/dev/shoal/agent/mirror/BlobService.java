@@ -18,10 +18,16 @@ import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.store.BlobNotFoundException;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +75,11 @@ final class BlobService {
         size = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
       } catch (IOException e) {
         throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+      }
+      if (ex.method().equals(HttpMethod.HEAD)) {
+        // A question about the blob, not a pull: answered without downloading it.
+        ex.respond(headOnly(digest, size));
+        return;
       }
       if (size == 0) {
         fetchEmpty(upstream.clientFor(auth), repo, digest);
@@ -135,7 +146,7 @@ final class BlobService {
       metrics.blobRequest(true);
     }
     ex.respondFile(head(digest, range, size), open.channel(), range.start(), range.length());
-    if (!ex.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD)) {
+    if (!ex.method().equals(HttpMethod.HEAD)) {
       metrics.servedFromStore(range.length());
     }
     return true;
@@ -163,6 +174,19 @@ final class BlobService {
         return upstream.name();
       }
     };
+  }
+
+  private static FullHttpResponse headOnly(Digest digest, long size) {
+    HttpResponse h = head(digest, new ByteRange(0, size, false), size);
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            h.status(),
+            Unpooled.EMPTY_BUFFER,
+            h.headers(),
+            EmptyHttpHeaders.INSTANCE);
+    HttpUtil.setContentLength(r, size);
+    return r;
   }
 
   private static HttpResponse head(Digest digest, ByteRange range, long size) {

@@ -115,6 +115,7 @@ public final class Exchange {
     if (bodyUnread) {
       HttpUtil.setKeepAlive(head, false);
     }
+    HttpDispatcher.tell(listener, request.method(), head.status());
     ctx.write(head);
     if (request.method().equals(HttpMethod.HEAD) || length == 0) {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);

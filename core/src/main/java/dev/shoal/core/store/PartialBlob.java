@@ -153,6 +153,46 @@ public final class PartialBlob {
     markHeld(piece, length);
   }
 
+  /**
+   * Writes piece {@code piece} without forcing it to disk or claiming it in the index, for a
+   * download that streams in order: many such writes are then claimed together by {@link #sync},
+   * one disk flush for all of them. Until then the piece does not count as held.
+   */
+  public void writeUnsynced(int piece, ByteBuffer data) throws IOException {
+    int length = lengthOf(piece);
+    if (data.remaining() != length) {
+      throw new IOException(
+          "piece "
+              + piece
+              + " of "
+              + digest
+              + ": "
+              + data.remaining()
+              + " bytes (expected: "
+              + length
+              + ")");
+    }
+    long pos = offsetOf(piece);
+    ByteBuffer src = data.duplicate();
+    while (src.hasRemaining()) {
+      pos += channel.write(src, pos);
+    }
+  }
+
+  /**
+   * Forces the pieces written by {@link #writeUnsynced} to disk, then claims them in the index:
+   * after a crash every claimed piece is on disk.
+   */
+  public void sync(List<Integer> pieces) throws IOException {
+    if (pieces.isEmpty()) {
+      return;
+    }
+    channel.force(false);
+    for (int piece : pieces) {
+      markHeld(piece, lengthOf(piece));
+    }
+  }
+
   private void markHeld(int piece, int length) throws IOException {
     ReentrantLock lock = store.lockOf(digest);
     lock.lock();

@@ -4,12 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.http.ResponseListener;
 import dev.shoal.core.metrics.Counter;
-import dev.shoal.core.metrics.LabelledCounter;
+import dev.shoal.core.metrics.HttpResponseCounter;
 import dev.shoal.core.metrics.MetricsRegistry;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The registry API's metrics, as {@code GET /metrics} exports them:
@@ -27,22 +25,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * </ul>
  */
 public final class ApiMetrics implements ResponseListener {
-  private static final List<HttpMethod> METHODS =
-      List.of(
-          HttpMethod.GET,
-          HttpMethod.HEAD,
-          HttpMethod.POST,
-          HttpMethod.PUT,
-          HttpMethod.PATCH,
-          HttpMethod.DELETE,
-          HttpMethod.OPTIONS);
-  private static final String OTHER = "OTHER";
-  private static final int CLASSES = 5;
-
-  private final LabelledCounter requests;
-  // The request counters by method and status class, looked up once: counting allocates nothing.
-  private final AtomicReferenceArray<Counter> requestCells =
-      new AtomicReferenceArray<>((METHODS.size() + 1) * CLASSES);
+  private final HttpResponseCounter requests;
   private final Counter servedBytes;
   private final Counter uploadBytes;
   private final Counter mounts;
@@ -51,12 +34,7 @@ public final class ApiMetrics implements ResponseListener {
 
   public ApiMetrics(MetricsRegistry registry) {
     requireNonNull(registry, "registry");
-    requests =
-        registry.labelledCounter(
-            "shoal_origin_http_requests_total",
-            "Responses of the origin's HTTP port, by request method and status class.",
-            "method",
-            "status");
+    requests = new HttpResponseCounter(registry, "shoal_origin", "the origin's HTTP port");
     servedBytes =
         registry.counter(
             "shoal_origin_blob_served_bytes_total", "Blob bytes sent to clients by blob GETs.");
@@ -76,19 +54,7 @@ public final class ApiMetrics implements ResponseListener {
 
   @Override
   public void responded(HttpMethod method, HttpResponseStatus status) {
-    int m = METHODS.indexOf(method);
-    if (m < 0) {
-      m = METHODS.size();
-    }
-    int c = Math.min(Math.max(status.code() / 100, 1), CLASSES) - 1;
-    int cell = m * CLASSES + c;
-    Counter counter = requestCells.get(cell);
-    if (counter == null) {
-      // Two threads may race here; labels() gives both the same counter.
-      counter = requests.labels(m < METHODS.size() ? METHODS.get(m).name() : OTHER, (c + 1) + "xx");
-      requestCells.set(cell, counter);
-    }
-    counter.increment();
+    requests.responded(method, status);
   }
 
   void served(long bytes) {
