@@ -121,7 +121,7 @@ final class ManifestService {
         respond(ex, cached.get().digest(), STALE_WARNING);
         return;
       }
-      throw UpstreamErrors.toHttp(upstream, e, "MANIFEST_UNKNOWN");
+      throw access.refusal(upstream, repo, auth, e, "MANIFEST_UNKNOWN");
     }
     if (!store.contains(resolved.digest())) {
       fetch(upstream, repo, resolved.digest(), auth, accept);

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.http.HttpError;
 import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.registry.UnauthorizedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -38,12 +39,16 @@ public final class AccessControl {
   private final Duration stale;
   private final Clock clock;
   private final Cache<String, Instant> grants;
+  // The last 401 challenge per upstream and repository, to answer a caller without credentials
+  // while the upstream is down: it then retries with the credentials its last grant was for.
+  private final Cache<String, UnauthorizedException> challenges;
 
   public AccessControl(Duration ttl, Duration stale, Clock clock) {
     this.ttl = requireNonNull(ttl, "ttl");
     this.stale = requireNonNull(stale, "stale");
     this.clock = requireNonNull(clock, "clock");
     this.grants = Caffeine.newBuilder().maximumSize(100_000).build();
+    this.challenges = Caffeine.newBuilder().maximumSize(10_000).build();
   }
 
   /** Whether the caller was accepted for {@code repo} within {@code ttl}. */
@@ -59,7 +64,15 @@ public final class AccessControl {
    */
   public <T> T ask(Upstream upstream, String repo, String authorization, Probe<T> probe)
       throws IOException {
-    T answer = probe.ask(upstream.clientFor(authorization));
+    T answer;
+    try {
+      answer = probe.ask(upstream.clientFor(authorization));
+    } catch (UnauthorizedException e) {
+      if (e.status() == 401 && e.challenge().isPresent()) {
+        challenges.put(key(upstream, repo, null), e);
+      }
+      throw e;
+    }
     grants.put(key(upstream, repo, authorization), clock.instant());
     return answer;
   }
@@ -87,8 +100,25 @@ public final class AccessControl {
             e.getMessage());
         return;
       }
-      throw UpstreamErrors.toHttp(upstream, e, notFoundCode);
+      throw refusal(upstream, repo, authorization, e, notFoundCode);
     }
+  }
+
+  /**
+   * The answer to a caller the upstream could not be asked about or refused: with the upstream
+   * unreachable, a caller without credentials for a repository that wanted some gets that challenge
+   * again (so it comes back with the credentials a stale grant may still accept); otherwise {@link
+   * UpstreamErrors#toHttp}.
+   */
+  public HttpError refusal(
+      Upstream upstream, String repo, String authorization, IOException e, String notFoundCode) {
+    if (authorization == null && UpstreamErrors.unreachable(e)) {
+      UnauthorizedException challenge = challenges.getIfPresent(key(upstream, repo, null));
+      if (challenge != null) {
+        return UpstreamErrors.toHttp(upstream, challenge, notFoundCode);
+      }
+    }
+    return UpstreamErrors.toHttp(upstream, e, notFoundCode);
   }
 
   /** Whether a grant up to {@code stale} old exists, for answers while the upstream is down. */
