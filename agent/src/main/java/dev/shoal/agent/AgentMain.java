@@ -4,12 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.MirrorConfig;
+import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.agent.control.ControlServer;
 import dev.shoal.agent.control.ControlService;
 import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.grpc.GrpcServer;
 import dev.shoal.agent.mirror.MirrorApi;
 import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.agent.peer.PeerService;
+import dev.shoal.agent.peer.Peers;
+import dev.shoal.agent.peer.SourcePlanner;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.UpstreamFactory;
 import dev.shoal.agent.upstream.Upstreams;
@@ -24,6 +29,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +43,12 @@ import org.slf4j.LoggerFactory;
 public final class AgentMain implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
 
+  /** How long a peer that failed a call is left out of the swarm. */
+  private static final Duration PEER_DOWN_FOR = Duration.ofSeconds(10);
+
+  /** How long peers get to answer whether they hold a blob. */
+  private static final Duration PEER_ASK_TIMEOUT = Duration.ofSeconds(2);
+
   private final AgentConfig config;
   private final Readiness readiness;
   private final HttpServer server;
@@ -43,6 +56,8 @@ public final class AgentMain implements AutoCloseable {
   private final BlobFetches fetches;
   private final MirrorMetrics metrics;
   private final ControlServer control;
+  private final GrpcServer peerServer; // null without a peer port
+  private final SourcePlanner planner;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AgentMain(
@@ -52,7 +67,9 @@ public final class AgentMain implements AutoCloseable {
       ContentStore store,
       BlobFetches fetches,
       MirrorMetrics metrics,
-      ControlServer control) {
+      ControlServer control,
+      GrpcServer peerServer,
+      SourcePlanner planner) {
     this.config = config;
     this.readiness = readiness;
     this.server = server;
@@ -60,6 +77,8 @@ public final class AgentMain implements AutoCloseable {
     this.fetches = fetches;
     this.metrics = metrics;
     this.control = control;
+    this.peerServer = peerServer;
+    this.planner = planner;
   }
 
   /**
@@ -94,12 +113,36 @@ public final class AgentMain implements AutoCloseable {
     BlobFetches fetches = new BlobFetches(store);
     metrics.watch(fetches);
     StoreGauges.register(registry, "shoal_agent", store);
+    GrpcServer peerServer = null;
+    SourcePlanner planner;
+    try {
+      PeerConfig pc = config.peer();
+      HostPort self = new HostPort("self", 0);
+      if (pc.listen().isPresent()) {
+        peerServer =
+            GrpcServer.start(
+                "peer.listen",
+                pc.listen().get(),
+                new PeerService(store, fetches, upstreams, pc.stall()),
+                PeerService.MAX_REQUEST);
+        self = peerServer.address();
+      }
+      planner =
+          new SourcePlanner(
+              new Peers(self, pc.peers(), PEER_DOWN_FOR, clock), PEER_ASK_TIMEOUT, pc.stall());
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      fetches.close();
+      store.close();
+      throw e;
+    }
     MirrorConfig mc = config.mirror();
     mirror.open(
         new MirrorApi(
             upstreams,
             store,
             fetches,
+            planner,
             new AccessControl(mc.authTtl(), mc.authStale(), clock),
             mc.tagTtl(),
             clock,
@@ -110,6 +153,10 @@ public final class AgentMain implements AutoCloseable {
           ControlServer.start(
               config.control().listen(), new ControlService(store, server.uri(), clock.instant()));
     } catch (IOException | RuntimeException e) {
+      if (peerServer != null) {
+        peerServer.close();
+      }
+      planner.close();
       server.close();
       fetches.close();
       store.close();
@@ -122,12 +169,18 @@ public final class AgentMain implements AutoCloseable {
         control.address(),
         upstreams.all(),
         config.dataDir());
-    return new AgentMain(config, readiness, server, store, fetches, metrics, control);
+    return new AgentMain(
+        config, readiness, server, store, fetches, metrics, control, peerServer, planner);
   }
 
   /** The mirror's base URL, with the bound port. */
   public URI uri() {
     return server.uri();
+  }
+
+  /** Where the peer port listens, with the bound port; empty without one. */
+  public Optional<HostPort> peerAddress() {
+    return Optional.ofNullable(peerServer).map(GrpcServer::address);
   }
 
   /** Where the control API listens, with the bound port. */
@@ -163,6 +216,10 @@ public final class AgentMain implements AutoCloseable {
     readiness.notReady("shutting down");
     control.close();
     server.close();
+    if (peerServer != null) {
+      peerServer.close();
+    }
+    planner.close();
     fetches.close();
     try {
       AutoCloseable closeable = store;

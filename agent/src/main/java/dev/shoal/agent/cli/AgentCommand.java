@@ -66,6 +66,21 @@ public final class AgentCommand implements Callable<Integer> {
       description = "Registry the mirror pulls from (default: http://127.0.0.1:5000).")
   String upstream;
 
+  @Option(
+      names = "--peer-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Address of the peer port other agents fetch blobs from (default: none, no swarm).")
+  String peerListen;
+
+  @Option(
+      names = "--peers",
+      paramLabel = "HOST:PORT,…",
+      description =
+          "The other agents' peer ports, asked for blobs before the upstream (this agent's own"
+              + " may be listed too).")
+  String peers;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -81,6 +96,14 @@ public final class AgentCommand implements Callable<Integer> {
       resolved =
           resolved.withControl(
               new ControlConfig(HostPort.parse("--control-listen", controlListen)));
+    }
+    if (peerListen != null) {
+      resolved =
+          resolved.withPeer(
+              resolved.peer().withListen(HostPort.parse("--peer-listen", peerListen)));
+    }
+    if (peers != null) {
+      resolved = resolved.withPeer(resolved.peer().withPeers(HostPort.parseList("--peers", peers)));
     }
     if (upstream == null) {
       return resolved;
@@ -99,6 +122,7 @@ public final class AgentCommand implements Callable<Integer> {
                 + agent.uri()
                 + " (control "
                 + agent.controlAddress()
+                + agent.peerAddress().map(p -> ", peer " + p).orElse("")
                 + ", data "
                 + agent.dataDir()
                 + ")");

@@ -2,6 +2,7 @@ package dev.shoal.agent.config;
 
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.ConfigValues;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.config.StoreSection;
 import dev.shoal.core.config.YamlSection;
 import dev.shoal.core.store.StoreConfig;
@@ -20,7 +21,8 @@ import java.util.Set;
  */
 public final class AgentConfigLoader {
   private static final Set<String> TOP_KEYS =
-      Set.of("dataDir", StoreSection.NAME, "mirror", "control");
+      Set.of("dataDir", StoreSection.NAME, "mirror", "control", "peer");
+  private static final Set<String> PEER_KEYS = Set.of("listen", "peers", "stall");
   private static final Set<String> MIRROR_KEYS =
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
@@ -45,10 +47,21 @@ public final class AgentConfigLoader {
           new ControlConfig(
               root.section("control", CONTROL_KEYS)
                   .hostPort("listen")
-                  .orElse(ControlConfig.DEFAULT_LISTEN)));
+                  .orElse(ControlConfig.DEFAULT_LISTEN)),
+          peer(root.section("peer", PEER_KEYS)));
     } catch (ConfigException e) {
       throw e.inFile(file);
     }
+  }
+
+  private static PeerConfig peer(YamlSection peer) throws ConfigException {
+    List<HostPort> members = new ArrayList<>();
+    Optional<String> list = peer.text("peers", "HOST:PORT,HOST:PORT,…");
+    if (list.isPresent()) {
+      members = HostPort.parseList(peer.name("peers"), list.get());
+    }
+    return new PeerConfig(
+        peer.hostPort("listen"), members, peer.duration("stall").orElse(PeerConfig.DEFAULT_STALL));
   }
 
   private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {

@@ -1,21 +1,16 @@
 package dev.shoal.agent.control;
 
+import dev.shoal.agent.grpc.GrpcServer;
 import dev.shoal.core.config.HostPort;
 import io.grpc.BindableService;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /** The gRPC server of the agent's control API, on a loopback address. */
 public final class ControlServer implements AutoCloseable {
-  private final Server server;
-  private final HostPort address;
+  private final GrpcServer server;
 
-  private ControlServer(Server server, HostPort address) {
+  private ControlServer(GrpcServer server) {
     this.server = server;
-    this.address = address;
   }
 
   /**
@@ -24,36 +19,16 @@ public final class ControlServer implements AutoCloseable {
    * @throws IOException naming the address when it cannot be bound
    */
   public static ControlServer start(HostPort listen, BindableService service) throws IOException {
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
-            .addService(service)
-            .maxInboundMessageSize(1 << 20)
-            .build();
-    try {
-      server.start();
-    } catch (IOException e) {
-      throw new IOException(
-          "control.listen: cannot listen on " + listen + ": " + e.getMessage(), e);
-    }
-    InetSocketAddress bound = (InetSocketAddress) server.getListenSockets().get(0);
-    return new ControlServer(server, new HostPort(listen.host(), bound.getPort()));
+    return new ControlServer(GrpcServer.start("control.listen", listen, service, 1 << 20));
   }
 
   /** Where it listens, with the bound port. */
   public HostPort address() {
-    return address;
+    return server.address();
   }
 
   @Override
   public void close() {
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    server.close();
   }
 }

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongConsumer;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +97,7 @@ public final class BlobFetch {
   }
 
   /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
-  void run(BlobSource source, LongConsumer bytesFetched) {
+  void run(BlobSource source, ObjLongConsumer<String> bytesFetched) {
     long start = System.nanoTime();
     try {
       BlobInfo info = download(source, bytesFetched);
@@ -119,7 +119,9 @@ public final class BlobFetch {
     }
   }
 
-  private BlobInfo download(BlobSource source, LongConsumer bytesFetched) throws IOException {
+  private BlobInfo download(BlobSource source, ObjLongConsumer<String> bytesFetched)
+      throws IOException {
+    // Every source gets its own attempts: a failover does not use up the upstream's.
     // Only a download that wrote every piece itself, in order, may skip re-reading the file.
     boolean streamedWhole = partial.heldCount() == 0;
     Hashing hash = null;
@@ -134,6 +136,14 @@ public final class BlobFetch {
         break;
       } catch (IOException e) {
         last = e;
+        if (source.failover()) {
+          log.info(
+              "fetch continues from another source digest={} from={} error={}",
+              digest,
+              contiguous,
+              e.toString());
+          continue;
+        }
         if (contiguous == before) {
           break; // no progress: the source is down, not merely interrupted
         }
@@ -165,7 +175,8 @@ public final class BlobFetch {
    * and become sendable at once; they are forced to disk and claimed in the index every {@link
    * #SYNC_BYTES} and at the end, so the disk's speed does not pace the clients.
    */
-  private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, LongConsumer bytesFetched)
+  private void copy(
+      BlobSource source, ByteBuffer buffer, Hashing hash, ObjLongConsumer<String> bytesFetched)
       throws IOException {
     int first = (int) (contiguous / partial.pieceSize());
     if (first >= partial.pieceCount()) {
@@ -184,7 +195,7 @@ public final class BlobFetch {
       for (int piece = first; piece < partial.pieceCount(); piece++) {
         int length = partial.lengthOf(piece);
         int n = in.readNBytes(buffer.array(), 0, length);
-        bytesFetched.accept(n);
+        bytesFetched.accept(source.kind(), n);
         if (n < length) {
           throw new EOFException(
               "blob "

@@ -8,6 +8,17 @@ public interface BlobSource {
   /** The blob's bytes from {@code offset} to its end, unverified; the caller closes the stream. */
   InputStream open(long offset) throws IOException;
 
-  /** For logs and metrics, e.g. the upstream's name. */
+  /** For logs, e.g. {@code upstream registry.example.com}. */
   String name();
+
+  /** For metrics: where the bytes come from now, {@code upstream} or {@code peer}. */
+  String kind();
+
+  /**
+   * Called after a read from this source failed, or its bytes did not match the digest: true when
+   * the next {@link #open} reads from a different source, so that trying again makes sense.
+   */
+  default boolean failover() {
+    return false;
+  }
 }

@@ -2,7 +2,7 @@ package dev.shoal.agent.mirror;
 
 import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
-import dev.shoal.agent.fetch.BlobSource;
+import dev.shoal.agent.peer.SourcePlanner;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamErrors;
@@ -45,13 +45,19 @@ final class BlobService {
 
   private final ContentStore store;
   private final BlobFetches fetches;
+  private final SourcePlanner planner;
   private final AccessControl access;
   private final MirrorMetrics metrics;
 
   BlobService(
-      ContentStore store, BlobFetches fetches, AccessControl access, MirrorMetrics metrics) {
+      ContentStore store,
+      BlobFetches fetches,
+      SourcePlanner planner,
+      AccessControl access,
+      MirrorMetrics metrics) {
     this.store = store;
     this.fetches = fetches;
+    this.planner = planner;
     this.access = access;
     this.metrics = metrics;
   }
@@ -88,7 +94,8 @@ final class BlobService {
       }
       try {
         fetch =
-            fetches.join(digest, size, OCTET_STREAM, () -> source(upstream, repo, digest, auth));
+            fetches.join(
+                digest, size, OCTET_STREAM, () -> planner.plan(upstream, repo, digest, size, auth));
       } catch (IllegalStateException e) {
         // Completed by another request between the look at the store and now.
         if (serveLocal(ex, digest, false)) {
@@ -159,21 +166,6 @@ final class BlobService {
       throw RegistryErrors.httpError(
           HttpResponseStatus.BAD_GATEWAY, "UNAVAILABLE", "fetching " + digest + ": " + e);
     }
-  }
-
-  private static BlobSource source(Upstream upstream, String repo, Digest digest, String auth) {
-    RegistryClient client = upstream.clientFor(auth);
-    return new BlobSource() {
-      @Override
-      public InputStream open(long offset) throws IOException {
-        return client.openBlob(repo, digest, offset);
-      }
-
-      @Override
-      public String name() {
-        return upstream.name();
-      }
-    };
   }
 
   private static FullHttpResponse headOnly(Digest digest, long size) {

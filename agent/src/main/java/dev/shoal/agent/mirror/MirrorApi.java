@@ -3,6 +3,7 @@ package dev.shoal.agent.mirror;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.peer.SourcePlanner;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.Upstreams;
@@ -30,13 +31,14 @@ public final class MirrorApi implements RequestHandler {
       Upstreams upstreams,
       ContentStore store,
       BlobFetches fetches,
+      SourcePlanner planner,
       AccessControl access,
       Duration tagTtl,
       Clock clock,
       MirrorMetrics metrics) {
     this.upstreams = requireNonNull(upstreams, "upstreams");
     this.manifests = new ManifestService(store, access, tagTtl, clock, metrics);
-    this.blobs = new BlobService(store, fetches, access, metrics);
+    this.blobs = new BlobService(store, fetches, planner, access, metrics);
   }
 
   @Override

@@ -21,8 +21,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *       since start in parts per thousand;
  *   <li>{@code shoal_agent_blob_served_bytes_total{source="store"|"upstream"}}: blob bytes sent to
  *       clients from complete blobs, or while they were being downloaded;
- *   <li>{@code shoal_agent_upstream_bytes_total}, {@code shoal_agent_upstream_fetches_total}: what
- *       the agent downloaded;
+ *   <li>{@code shoal_agent_upstream_bytes_total}, {@code shoal_agent_peer_bytes_total}, {@code
+ *       shoal_agent_fetches_total}: what the agent downloaded, from where;
  *   <li>{@code shoal_agent_transfers_in_flight}: downloads running now;
  *   <li>{@code shoal_agent_stale_tags_total}: tags answered from cache with the upstream down.
  * </ul>
@@ -71,11 +71,15 @@ public final class MirrorMetrics implements ResponseListener {
   public void watch(BlobFetches fetches) {
     registry.counter(
         "shoal_agent_upstream_bytes_total",
-        "Blob bytes downloaded from upstreams.",
-        fetches::bytesFetched);
+        "Blob bytes downloaded from upstream registries.",
+        fetches::bytesFromUpstream);
     registry.counter(
-        "shoal_agent_upstream_fetches_total",
-        "Blob downloads started from upstreams.",
+        "shoal_agent_peer_bytes_total",
+        "Blob bytes downloaded from other agents.",
+        fetches::bytesFromPeers);
+    registry.counter(
+        "shoal_agent_fetches_total",
+        "Blob downloads started (from peers or upstreams).",
         fetches::fetchesStarted);
     registry.gauge(
         "shoal_agent_transfers_in_flight", "Blob downloads running now.", fetches::inFlight);

@@ -51,6 +51,18 @@ public record HostPort(String host, int port) {
     return new HostPort(host, number);
   }
 
+  /** Parses a comma-separated list of {@code HOST:PORT}; blanks around commas are ignored. */
+  public static java.util.List<HostPort> parseList(String key, String text) throws ConfigException {
+    requireNonNull(text, "text");
+    java.util.List<HostPort> out = new java.util.ArrayList<>();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        out.add(parse(key, part.strip()));
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
   /** The host as it appears in a URL: IPv6 addresses in brackets. */
   public String urlHost() {
     return host.contains(":") ? "[" + host + "]" : host;

@@ -1,0 +1,116 @@
+package dev.shoal.agent.peer;
+
+import dev.shoal.core.config.HostPort;
+import dev.shoal.core.digest.Digest;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The other agents this one knows (a static list for now), which of them answer, and which are a
+ * blob's home: the live member, this agent included, with the highest rendezvous score for the
+ * digest. Every agent computes the same home from the same member list, with no coordination, and a
+ * member leaving moves only the blobs it was home of.
+ */
+public final class Peers implements AutoCloseable {
+  private final HostPort self;
+  private final Map<HostPort, PeerClient> clients;
+  private final Map<HostPort, Instant> downUntil = new ConcurrentHashMap<>();
+  private final Duration downFor;
+  private final Clock clock;
+
+  /**
+   * @param self this agent's bound peer address; the entry of {@code members} that is this agent
+   *     (see {@link SelfAddress}) takes its place
+   * @param downFor how long a peer that failed a call is left out
+   */
+  public Peers(HostPort self, List<HostPort> members, Duration downFor, Clock clock) {
+    self = SelfAddress.find(self, members);
+    this.self = self;
+    Map<HostPort, PeerClient> map = new LinkedHashMap<>();
+    for (HostPort m : members) {
+      if (!m.equals(self)) {
+        map.putIfAbsent(m, new PeerClient(m));
+      }
+    }
+    this.clients = Map.copyOf(map);
+    this.downFor = downFor;
+    this.clock = clock;
+  }
+
+  public HostPort self() {
+    return self;
+  }
+
+  /** The other agents not marked down. */
+  List<PeerClient> live() {
+    Instant now = clock.instant();
+    List<PeerClient> out = new ArrayList<>();
+    for (PeerClient c : clients.values()) {
+      Instant until = downUntil.get(c.address());
+      if (until == null || until.isBefore(now)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Leaves {@code peer} out for a while after it failed a call. */
+  void markDown(PeerClient peer) {
+    downUntil.put(peer.address(), clock.instant().plus(downFor));
+  }
+
+  /** The blob's home among the live members and this agent; empty when that is this agent. */
+  Optional<PeerClient> home(Digest digest) {
+    List<PeerClient> live = live();
+    HostPort best = self;
+    long bestScore = score(self, digest);
+    for (PeerClient c : live) {
+      long s = score(c.address(), digest);
+      if (Long.compareUnsigned(s, bestScore) > 0) {
+        best = c.address();
+        bestScore = s;
+      }
+    }
+    HostPort home = best;
+    return home.equals(self)
+        ? Optional.empty()
+        : live.stream().filter(c -> c.address().equals(home)).findFirst();
+  }
+
+  /** Members ordered by their score for {@code digest}, best first (for tests and tools). */
+  List<HostPort> ranking(Digest digest) {
+    List<HostPort> all = new ArrayList<>(clients.keySet());
+    all.add(self);
+    all.sort(
+        Comparator.comparing(
+            (HostPort h) -> score(h, digest), (a, b) -> Long.compareUnsigned(b, a)));
+    return all;
+  }
+
+  static long score(HostPort member, Digest digest) {
+    byte[] h = Digest.sha256Of((member + "|" + digest).getBytes(StandardCharsets.UTF_8)).bytes();
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = (v << 8) | (h[i] & 0xff);
+    }
+    return v;
+  }
+
+  public boolean isEmpty() {
+    return clients.isEmpty();
+  }
+
+  @Override
+  public void close() {
+    clients.values().forEach(PeerClient::close);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.shoal.agent.peer;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.shoal.agent.fetch.BlobSource;
+import dev.shoal.agent.fetch.FailoverSource;
+import dev.shoal.agent.upstream.Upstream;
+import dev.shoal.agent.upstream.UpstreamBlobSource;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.proto.peer.v1.FetchRequest;
+import dev.shoal.proto.peer.v1.HaveRequest;
+import dev.shoal.proto.peer.v1.HaveResponse;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides where a missing blob comes from, peers before the upstream:
+ *
+ * <ol>
+ *   <li>an agent that holds it complete, or else the one furthest along downloading it (chosen at
+ *       random among equals, so that readers spread over holders);
+ *   <li>when nobody has it, its home peer, asked to download it from the upstream: every agent
+ *       picks the same home, so the fleet downloads it once and reads it from there as it arrives;
+ *   <li>the upstream itself when this agent is the home, or the peers do not answer.
+ * </ol>
+ *
+ * A peer source always fails over to the upstream: a peer that dies, stalls or sends wrong bytes
+ * costs at most the stall bound.
+ */
+public final class SourcePlanner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
+
+  private final Peers peers;
+  private final Duration askTimeout;
+  private final Duration stall;
+  private final ExecutorService asks;
+
+  /**
+   * @param askTimeout how long peers get to answer what they hold
+   * @param stall how long a peer may send nothing before the upstream takes over
+   */
+  public SourcePlanner(Peers peers, Duration askTimeout, Duration stall) {
+    this.peers = requireNonNull(peers, "peers");
+    this.askTimeout = requireNonNull(askTimeout, "askTimeout");
+    this.stall = requireNonNull(stall, "stall");
+    this.asks =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "shoal-peer-ask");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * The source for blob {@code digest} of {@code size} bytes, wanted by a caller with {@code auth}.
+   */
+  public BlobSource plan(Upstream upstream, String repo, Digest digest, long size, String auth) {
+    BlobSource origin = new UpstreamBlobSource(upstream, repo, digest, auth);
+    if (peers.isEmpty()) {
+      return origin;
+    }
+    PeerClient holder = bestHolder(digest, size);
+    if (holder != null) {
+      log.debug("blob from a holder digest={} peer={}", digest, holder.address());
+      return new FailoverSource(new PeerBlobSource(holder, digest, size, stall), origin);
+    }
+    PeerClient home = peers.home(digest).orElse(null);
+    if (home == null) {
+      return origin;
+    }
+    try {
+      home.blocking(askTimeout)
+          .fetch(
+              FetchRequest.newBuilder()
+                  .setDigest(digest.toString())
+                  .setSize(size)
+                  .setUpstream(upstream.name())
+                  .setRepository(repo)
+                  .setAuthorization(auth == null ? "" : auth)
+                  .build());
+      log.debug("blob from its home digest={} home={}", digest, home.address());
+      return new FailoverSource(new PeerBlobSource(home, digest, size, stall), origin);
+    } catch (StatusRuntimeException e) {
+      log.info(
+          "home peer cannot fetch digest={} home={} error={}",
+          digest,
+          home.address(),
+          e.getStatus());
+      peers.markDown(home);
+      return origin;
+    }
+  }
+
+  private PeerClient bestHolder(Digest digest, long size) {
+    List<PeerClient> live = peers.live();
+    List<CompletableFuture<HaveResponse>> answers = new ArrayList<>();
+    HaveRequest ask = HaveRequest.newBuilder().setDigest(digest.toString()).build();
+    for (PeerClient p : live) {
+      answers.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return p.blocking(askTimeout).have(ask);
+                } catch (StatusRuntimeException e) {
+                  peers.markDown(p);
+                  return HaveResponse.getDefaultInstance();
+                }
+              },
+              asks));
+    }
+    List<PeerClient> complete = new ArrayList<>();
+    PeerClient furthest = null;
+    long furthestBytes = -1;
+    for (int i = 0; i < live.size(); i++) {
+      HaveResponse h = answers.get(i).join();
+      if (!h.getHeld() || h.getSize() != size) {
+        continue;
+      }
+      if (h.getComplete()) {
+        complete.add(live.get(i));
+      } else if (h.getDownloading() && h.getAvailable() > furthestBytes) {
+        furthest = live.get(i);
+        furthestBytes = h.getAvailable();
+      }
+    }
+    if (!complete.isEmpty()) {
+      return complete.get(ThreadLocalRandom.current().nextInt(complete.size()));
+    }
+    return furthest;
+  }
+
+  @Override
+  public void close() {
+    asks.shutdownNow();
+    peers.close();
+  }
+}
