@@ -3,9 +3,12 @@ package dev.shoal.agent.fetch;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.store.BlobInfo;
+import dev.shoal.core.store.BlobState;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.PartialBlob;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +50,9 @@ public final class BlobFetches implements AutoCloseable {
   /**
    * Joins the fetch of {@code digest} in flight, or starts one reading from {@code source} (asked
    * for only when a fetch starts). The blob must not be complete in the store already.
+   *
+   * @throws InsufficientSpaceException when the missing bytes do not fit on the disk, even after an
+   *     eviction run: refused before any byte is fetched
    */
   public BlobFetch join(Digest digest, long size, String mediaType, Supplier<BlobSource> source)
       throws IOException {
@@ -64,15 +70,45 @@ public final class BlobFetches implements AutoCloseable {
       if (live != null) {
         return live;
       }
-      PartialBlob partial =
-          store.partial(digest, size, PieceSizes.forSize(size), java.util.List.of(), mediaType);
-      BlobFetch fetch = new BlobFetch(digest, partial);
+      int pieceSize = PieceSizes.forSize(size);
+      ensureRoom(digest, size, pieceSize);
+      PartialBlob partial = store.partial(digest, size, pieceSize, List.of(), mediaType);
+      BlobFetch fetch = new BlobFetch(digest, partial, store);
       BlobSource from = source.get();
       running.put(digest, fetch);
       fetchesStarted.increment();
       fetch.result().whenComplete((info, error) -> running.remove(digest, fetch));
       threads.execute(() -> fetch.run(from, bytesFetched::add));
       return fetch;
+    }
+  }
+
+  /**
+   * Refuses a download the disk cannot hold before any byte of it is sent, so that the client gets
+   * a clear answer rather than a body that breaks off when the disk fills. Pieces already held from
+   * an earlier attempt count as written. Tries one eviction run first (holding the lock on new
+   * fetches: this happens only on a nearly full disk).
+   */
+  private void ensureRoom(Digest digest, long size, int pieceSize) throws IOException {
+    Optional<BlobInfo> known = store.info(digest);
+    if (known.isPresent() && known.get().complete()) {
+      return; // completed meanwhile: store.partial refuses it, and the caller serves it
+    }
+    long pieces = (size - 1) / pieceSize + 1;
+    long held =
+        known
+            .filter(i -> i.state() == BlobState.PARTIAL && i.size() == size)
+            .filter(i -> i.pieceCount() == pieces)
+            .map(i -> Math.min(size, (long) i.piecesHeld() * pieceSize))
+            .orElse(0L);
+    long needed = size - held;
+    if (needed <= store.disk().usableBytes()) {
+      return;
+    }
+    store.evict();
+    long free = store.disk().usableBytes();
+    if (needed > free) {
+      throw new InsufficientSpaceException(digest, needed, free);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.shoal.agent.mirror;
 import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
 import dev.shoal.agent.fetch.BlobSource;
+import dev.shoal.agent.fetch.InsufficientSpaceException;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamErrors;
@@ -20,15 +21,21 @@ import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code GET}/{@code HEAD /v2/NAME/blobs/DIGEST}: from the store with zero copy when the blob is
@@ -36,6 +43,9 @@ import java.util.OptionalLong;
  */
 final class BlobService {
   static final String OCTET_STREAM = "application/octet-stream";
+
+  /** How long a request waits for a fetch whose file just moved to finish publishing it. */
+  private static final Duration PUBLISH_WAIT = Duration.ofSeconds(10);
 
   private final ContentStore store;
   private final BlobFetches fetches;
@@ -70,6 +80,13 @@ final class BlobService {
       } catch (IOException e) {
         throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
       }
+      if (ex.method().equals(HttpMethod.HEAD)) {
+        // The size and the digest are all a HEAD answers: no reason to download the blob.
+        ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+        metrics.blobRequest(false);
+        ex.stream(head(digest, range, size), range.length());
+        return;
+      }
       if (size == 0) {
         fetchEmpty(upstream.clientFor(auth), repo, digest);
         serveLocal(ex, digest, false);
@@ -78,6 +95,9 @@ final class BlobService {
       try {
         fetch =
             fetches.join(digest, size, OCTET_STREAM, () -> source(upstream, repo, digest, auth));
+      } catch (InsufficientSpaceException e) {
+        throw RegistryErrors.httpError(
+            HttpResponseStatus.INSUFFICIENT_STORAGE, "UNAVAILABLE", e.getMessage());
       } catch (IllegalStateException e) {
         // Completed by another request between the look at the store and now.
         if (serveLocal(ex, digest, false)) {
@@ -97,7 +117,9 @@ final class BlobService {
     try {
       file = fetch.openReader();
     } catch (NoSuchFileException e) {
-      // Published (moved) or discarded since it was joined: the store knows which.
+      // Published (moved into place) or discarded since it was joined. The file moves before the
+      // store records the blob complete: only once the fetch ended does the store know which.
+      awaitEnd(fetch);
       if (serveLocal(ex, fetch.digest(), false)) {
         return;
       }
@@ -112,6 +134,17 @@ final class BlobService {
       return;
     }
     BlobSender.start(out, fetch, file, range.start(), range.length(), metrics::servedFromUpstream);
+  }
+
+  private static void awaitEnd(BlobFetch fetch) throws IOException {
+    try {
+      fetch.result().get(PUBLISH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Failed, or still publishing after all this time: either way not servable now.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for " + fetch.digest());
+    }
   }
 
   /** Sends the blob from the store if it is complete there; false when it is not. */
@@ -135,7 +168,7 @@ final class BlobService {
       metrics.blobRequest(true);
     }
     ex.respondFile(head(digest, range, size), open.channel(), range.start(), range.length());
-    if (!ex.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD)) {
+    if (!ex.method().equals(HttpMethod.HEAD)) {
       metrics.servedFromStore(range.length());
     }
     return true;

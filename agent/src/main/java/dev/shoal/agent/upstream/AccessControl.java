@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * repository and credential for {@code ttl}; while the upstream is unreachable, a yes up to {@code
  * stale} old still counts, so that cached content keeps flowing through an outage.
  *
- * <p>Credentials are remembered only as a SHA-256 of the header. A refusal is never remembered: the
- * next request asks again.
+ * <p>Credentials are remembered only as a SHA-256 of the header. A refusal is never remembered (the
+ * next request asks again), but it ends an earlier yes to the same caller at once, so that an
+ * outage right after cannot revive it.
  */
 public final class AccessControl {
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
@@ -52,15 +53,25 @@ public final class AccessControl {
   }
 
   /**
-   * Asks the upstream with the caller's client; success grants the caller {@code repo}.
+   * Asks the upstream with the caller's client; success grants the caller {@code repo}, an answer
+   * that refuses (401, 403, 404) withdraws any earlier grant.
    *
    * @throws IOException what the upstream answered (or that it did not), for {@link
    *     UpstreamErrors#toHttp}
    */
   public <T> T ask(Upstream upstream, String repo, String authorization, Probe<T> probe)
       throws IOException {
-    T answer = probe.ask(upstream.clientFor(authorization));
-    grants.put(key(upstream, repo, authorization), clock.instant());
+    String key = key(upstream, repo, authorization);
+    T answer;
+    try {
+      answer = probe.ask(upstream.clientFor(authorization));
+    } catch (IOException e) {
+      if (!UpstreamErrors.unreachable(e)) {
+        grants.invalidate(key);
+      }
+      throw e;
+    }
+    grants.put(key, clock.instant());
     return answer;
   }
 
@@ -109,11 +120,17 @@ public final class AccessControl {
   }
 
   private static String key(Upstream upstream, String repo, String authorization) {
-    // An upstream with credentials of its own grants the host, not a caller: one key for all.
-    String who =
-        authorization == null || upstream.ownCredentials()
-            ? "-"
-            : Digest.sha256Of(authorization.getBytes(StandardCharsets.UTF_8)).hex();
+    // An upstream with credentials of its own grants the host, not a caller: one key for all. It is
+    // not the anonymous key, which says "public": a relaying upstream of the same registry (the
+    // default one, say) must not take the host's yes for anyone's.
+    String who;
+    if (upstream.ownCredentials()) {
+      who = "+host";
+    } else if (authorization == null) {
+      who = "-";
+    } else {
+      who = Digest.sha256Of(authorization.getBytes(StandardCharsets.UTF_8)).hex();
+    }
     return upstream.name() + '\n' + repo + '\n' + who;
   }
 }
