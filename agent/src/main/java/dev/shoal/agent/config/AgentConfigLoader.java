@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the agent's YAML config file ({@code --config}) into an {@link AgentConfig}. Every key is
@@ -27,6 +28,14 @@ public final class AgentConfigLoader {
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
   private static final Set<String> CONTROL_KEYS = Set.of("listen");
+
+  /**
+   * A registry as images name it and containerd sends it in {@code ?ns=}: {@code host[:port]}, with
+   * an IPv6 host in brackets. Anything else (a URL, a path) would never match a request.
+   */
+  private static final Pattern REGISTRY_HOST =
+      Pattern.compile(
+          "([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?");
 
   private AgentConfigLoader() {}
 
@@ -69,6 +78,12 @@ public final class AgentConfigLoader {
     List<UpstreamConfig> upstreams = new ArrayList<>();
     YamlSection named = mirror.namedSections("upstreams");
     for (String name : named.keys()) {
+      if (!REGISTRY_HOST.matcher(name).matches()) {
+        throw ConfigException.invalid(
+            mirror.name("upstreams"),
+            ConfigValues.quote(name),
+            "registry hosts as keys, such as docker.io or registry.example.com:5000");
+      }
       YamlSection u = named.section(name, UPSTREAM_KEYS);
       URI url =
           u.httpUrl("url")

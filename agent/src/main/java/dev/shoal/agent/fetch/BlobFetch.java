@@ -1,13 +1,16 @@
 package dev.shoal.agent.fetch;
 
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestMismatchException;
 import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.store.BlobInfo;
+import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.PartialBlob;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,10 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * One blob being downloaded into the store, piece by piece, while any number of readers send what
  * has arrived to their clients. Readers never get the last piece before the whole blob matched its
- * digest: a client can only ever see a complete body that is the right one.
+ * digest, nor the last byte of a range (see {@link #verified()}): a client can only ever see a
+ * complete body that is the right one.
  *
  * <p>The fetch belongs to no reader: a client that goes away does not stop it, so the others
- * waiting on it (and the next pull) still get the blob.
+ * waiting on it (and the next pull) still get the blob. A fetch that fails leaves nothing complete
+ * behind: the pieces of one whose source broke stay for the next pull to resume; those of one that
+ * could not write (a full disk) are discarded, so that their space is free again.
  */
 public final class BlobFetch {
   private static final Logger log = LoggerFactory.getLogger(BlobFetch.class);
@@ -36,6 +42,7 @@ public final class BlobFetch {
   private final Digest digest;
   private final long size;
   private final PartialBlob partial;
+  private final ContentStore store;
   private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -47,10 +54,11 @@ public final class BlobFetch {
   // Set once every byte arrived and hashed to the digest, before the file is flushed and published.
   private volatile boolean verified;
 
-  BlobFetch(Digest digest, PartialBlob partial) {
+  BlobFetch(Digest digest, PartialBlob partial, ContentStore store) {
     this.digest = digest;
     this.size = partial.size();
     this.partial = partial;
+    this.store = store;
     this.contiguous = heldPrefix();
   }
 
@@ -82,6 +90,30 @@ public final class BlobFetch {
     return Math.min(contiguous, size - lastPiece);
   }
 
+  /**
+   * Whether the whole blob arrived and matched its digest. Until then a reader of a range holds
+   * back the range's last byte, even where the bytes before it arrived: those bytes are not
+   * verified yet, and a range answered whole must be the right one.
+   */
+  public boolean verified() {
+    return verified || (result.isDone() && !result.isCompletedExceptionally());
+  }
+
+  /**
+   * Waits up to {@code max} for the fetch to end, successfully or not: a reader that found the file
+   * moved waits for the store to record the blob complete, which happens just after.
+   */
+  public void awaitEnd(java.time.Duration max) throws java.io.InterruptedIOException {
+    try {
+      result.get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Failed, or still publishing after all this time: the store says which.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for " + digest);
+    }
+  }
+
   /** A read-only channel on the blob's file; see {@link PartialBlob#openReader()}. */
   public FileChannel openReader() throws IOException {
     return partial.openReader();
@@ -110,13 +142,36 @@ public final class BlobFetch {
       result.complete(info);
     } catch (IOException | RuntimeException e) {
       log.warn("fetch failed digest={} source={} error={}", digest, source.name(), e.toString());
+      giveUp(e);
       result.completeExceptionally(e);
     } catch (Error e) {
+      partial.suspend();
       result.completeExceptionally(e);
       throw e;
     } finally {
       notifyListeners();
     }
+  }
+
+  /**
+   * Leaves the store as the failure calls for, before the fetch ends (and a new one may start): a
+   * download that could not write is discarded, freeing the space its pieces took, unless the agent
+   * is stopping; any other keeps its pieces for the next pull to resume, no longer in progress (so
+   * eviction may take them meanwhile).
+   */
+  private void giveUp(Exception e) {
+    boolean stopping =
+        Thread.currentThread().isInterrupted()
+            || e.getCause() instanceof ClosedByInterruptException;
+    if (e instanceof StoreWriteException && !stopping) {
+      try {
+        store.delete(digest);
+        return;
+      } catch (IOException | RuntimeException d) {
+        log.warn("discarding the failed download failed digest={} error={}", digest, d.toString());
+      }
+    }
+    partial.suspend();
   }
 
   private BlobInfo download(BlobSource source, ObjLongConsumer<String> bytesFetched)
@@ -134,6 +189,8 @@ public final class BlobFetch {
         copy(source, buffer, hash, bytesFetched);
         last = null;
         break;
+      } catch (DigestMismatchException | StoreWriteException e) {
+        throw e; // retrying cannot help: the bytes were wrong, or the disk refused them
       } catch (IOException e) {
         last = e;
         if (source.failover()) {
@@ -212,14 +269,18 @@ public final class BlobFetch {
           hash.update(buffer.duplicate());
         }
         if (!partial.has(piece)) {
-          partial.writeUnsynced(piece, buffer);
+          try {
+            partial.writeUnsynced(piece, buffer);
+          } catch (IOException e) {
+            throw new StoreWriteException(digest, e);
+          }
           unsynced.add(piece);
           unsyncedBytes += length;
         }
         contiguous = partial.offsetOf(piece) + length;
         notifyListeners();
         if (unsyncedBytes >= SYNC_BYTES) {
-          partial.sync(unsynced);
+          sync(unsynced);
           unsynced.clear();
           unsyncedBytes = 0;
         }
@@ -227,13 +288,21 @@ public final class BlobFetch {
     } catch (IOException | RuntimeException e) {
       // Whatever arrived stays, claimed, for the next attempt or the next start.
       try {
-        partial.sync(unsynced);
+        sync(unsynced);
       } catch (IOException | RuntimeException s) {
         e.addSuppressed(s);
       }
       throw e;
     }
-    partial.sync(unsynced);
+    sync(unsynced);
+  }
+
+  private void sync(List<Integer> pieces) throws StoreWriteException {
+    try {
+      partial.sync(pieces);
+    } catch (IOException e) {
+      throw new StoreWriteException(digest, e);
+    }
   }
 
   private static void hashPrefix(FileChannel ch, long length, Hashing hash) throws IOException {
@@ -258,6 +327,15 @@ public final class BlobFetch {
       i++;
     }
     return i == pieces ? size : partial.offsetOf(i);
+  }
+
+  /** Writing a piece into the store failed: the disk, not the source. */
+  private static final class StoreWriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StoreWriteException(Digest digest, IOException cause) {
+      super("storing " + digest + " failed: " + cause.getMessage(), cause);
+    }
   }
 
   private void notifyListeners() {

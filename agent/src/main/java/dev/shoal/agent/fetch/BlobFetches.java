@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.DigestMismatchException;
+import dev.shoal.core.store.BlobInfo;
+import dev.shoal.core.store.BlobState;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.PartialBlob;
 import java.io.IOException;
@@ -59,6 +61,9 @@ public final class BlobFetches implements AutoCloseable {
   /**
    * Joins the fetch of {@code digest} in flight, or starts one reading from {@code source} (asked
    * for only when a fetch starts). The blob must not be complete in the store already.
+   *
+   * @throws InsufficientSpaceException when the missing bytes do not fit on the disk, even after an
+   *     eviction run: refused before any byte is fetched
    */
   public BlobFetch join(Digest digest, long size, String mediaType, Supplier<BlobSource> source)
       throws IOException {
@@ -115,9 +120,10 @@ public final class BlobFetches implements AutoCloseable {
   // Called holding `running`'s lock.
   private BlobFetch start(Digest digest, long size, String mediaType, BlobSource from)
       throws IOException {
-    PartialBlob partial =
-        store.partial(digest, size, PieceSizes.forSize(size), List.of(), mediaType);
-    BlobFetch fetch = new BlobFetch(digest, partial);
+    int pieceSize = PieceSizes.forSize(size);
+    ensureRoom(digest, size, pieceSize);
+    PartialBlob partial = store.partial(digest, size, pieceSize, List.of(), mediaType);
+    BlobFetch fetch = new BlobFetch(digest, partial, store);
     running.put(digest, fetch);
     fetchesStarted.increment();
     fetch
@@ -147,6 +153,35 @@ public final class BlobFetches implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         log.warn("cannot restart fetch digest={} error={}", digest, e.toString());
       }
+    }
+  }
+
+  /**
+   * Refuses a download the disk cannot hold before any byte of it is sent, so that the client gets
+   * a clear answer rather than a body that breaks off when the disk fills. Pieces already held from
+   * an earlier attempt count as written. Tries one eviction run first (holding the lock on new
+   * fetches: this happens only on a nearly full disk).
+   */
+  private void ensureRoom(Digest digest, long size, int pieceSize) throws IOException {
+    Optional<BlobInfo> known = store.info(digest);
+    if (known.isPresent() && known.get().complete()) {
+      return; // completed meanwhile: store.partial refuses it, and the caller serves it
+    }
+    long pieces = (size - 1) / pieceSize + 1;
+    long held =
+        known
+            .filter(i -> i.state() == BlobState.PARTIAL && i.size() == size)
+            .filter(i -> i.pieceCount() == pieces)
+            .map(i -> Math.min(size, (long) i.piecesHeld() * pieceSize))
+            .orElse(0L);
+    long needed = size - held;
+    if (needed <= store.disk().usableBytes()) {
+      return;
+    }
+    store.evict();
+    long free = store.disk().usableBytes();
+    if (needed > free) {
+      throw new InsufficientSpaceException(digest, needed, free);
     }
   }
 

@@ -12,8 +12,15 @@ public final class PieceSizes {
 
   private PieceSizes() {}
 
+  /**
+   * @throws IllegalArgumentException for a negative size
+   */
   public static int forSize(long size) {
-    long wanted = (size + TARGET_PIECES - 1) / TARGET_PIECES;
+    if (size < 0) {
+      throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");
+    }
+    // Rounded up without adding first: size + 1023 overflows for sizes near Long.MAX_VALUE.
+    long wanted = size / TARGET_PIECES + (size % TARGET_PIECES == 0 ? 0 : 1);
     long piece = MIN;
     while (piece < wanted && piece < MAX) {
       piece <<= 1;

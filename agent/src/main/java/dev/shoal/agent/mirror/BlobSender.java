@@ -9,8 +9,9 @@ import java.util.function.LongConsumer;
 /**
  * Sends a range of a blob that is still downloading, from its file with zero copy, as the bytes
  * become sendable. Everything runs on the connection's event loop, woken by the fetch's progress
- * and by completed writes, so a waiting client holds no thread. If the fetch fails, the connection
- * is closed mid-body: the client sees a truncated answer, never a complete wrong one.
+ * and by completed writes, so a waiting client holds no thread. The range's last byte waits for the
+ * fetch to have verified the whole blob; if the fetch fails, the connection is closed mid-body: the
+ * client sees a truncated answer, never a complete wrong one.
  */
 final class BlobSender {
   private static final long MAX_WRITE = 4L << 20;
@@ -76,7 +77,9 @@ final class BlobSender {
       finish();
       return;
     }
-    long limit = Math.min(fetch.sendable(), end);
+    // A range ending before the blob's last piece would otherwise be answered whole from bytes not
+    // yet checked against the digest.
+    long limit = Math.min(fetch.sendable(), fetch.verified() ? end : end - 1);
     if (position < limit) {
       long n = Math.min(limit - position, MAX_WRITE);
       writing = true;

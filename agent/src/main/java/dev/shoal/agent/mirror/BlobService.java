@@ -2,6 +2,7 @@ package dev.shoal.agent.mirror;
 
 import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.fetch.InsufficientSpaceException;
 import dev.shoal.agent.peer.SourcePlanner;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.Upstream;
@@ -18,21 +19,17 @@ import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.store.BlobNotFoundException;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -42,6 +39,9 @@ import java.util.OptionalLong;
  */
 final class BlobService {
   static final String OCTET_STREAM = "application/octet-stream";
+
+  /** How long a request waits for a fetch whose file just moved to finish publishing it. */
+  private static final Duration PUBLISH_WAIT = Duration.ofSeconds(10);
 
   private final ContentStore store;
   private final BlobFetches fetches;
@@ -83,8 +83,10 @@ final class BlobService {
         throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
       }
       if (ex.method().equals(HttpMethod.HEAD)) {
-        // A question about the blob, not a pull: answered without downloading it.
-        ex.respond(headOnly(digest, size));
+        // The size and the digest are all a HEAD answers: no reason to download the blob.
+        ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
+        metrics.blobRequest(false);
+        ex.stream(head(digest, range, size), range.length());
         return;
       }
       if (size == 0) {
@@ -96,6 +98,9 @@ final class BlobService {
         fetch =
             fetches.join(
                 digest, size, OCTET_STREAM, () -> planner.plan(upstream, repo, digest, size, auth));
+      } catch (InsufficientSpaceException e) {
+        throw RegistryErrors.httpError(
+            HttpResponseStatus.INSUFFICIENT_STORAGE, "UNAVAILABLE", e.getMessage());
       } catch (IllegalStateException e) {
         // Completed by another request between the look at the store and now.
         if (serveLocal(ex, digest, false)) {
@@ -115,7 +120,9 @@ final class BlobService {
     try {
       file = fetch.openReader();
     } catch (NoSuchFileException e) {
-      // Published (moved) or discarded since it was joined: the store knows which.
+      // Published (moved into place) or discarded since it was joined. The file moves before the
+      // store records the blob complete: only once the fetch ended does the store know which.
+      fetch.awaitEnd(PUBLISH_WAIT);
       if (serveLocal(ex, fetch.digest(), false)) {
         return;
       }
@@ -166,19 +173,6 @@ final class BlobService {
       throw RegistryErrors.httpError(
           HttpResponseStatus.BAD_GATEWAY, "UNAVAILABLE", "fetching " + digest + ": " + e);
     }
-  }
-
-  private static FullHttpResponse headOnly(Digest digest, long size) {
-    HttpResponse h = head(digest, new ByteRange(0, size, false), size);
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            h.status(),
-            Unpooled.EMPTY_BUFFER,
-            h.headers(),
-            EmptyHttpHeaders.INSTANCE);
-    HttpUtil.setContentLength(r, size);
-    return r;
   }
 
   private static HttpResponse head(Digest digest, ByteRange range, long size) {

@@ -25,11 +25,17 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +49,9 @@ final class ManifestService {
   static final String DIGEST_HEADER = "Docker-Content-Digest";
   static final String STALE_WARNING = "110 shoal \"Response is Stale: upstream unreachable\"";
 
+  /** How long a request waits for another's fetch of the same manifest before fetching it too. */
+  private static final Duration JOIN_WAIT = Duration.ofSeconds(30);
+
   private static final Logger log = LoggerFactory.getLogger(ManifestService.class);
 
   private final ContentStore store;
@@ -50,6 +59,8 @@ final class ManifestService {
   private final Duration tagTtl;
   private final Clock clock;
   private final MirrorMetrics metrics;
+  private final ConcurrentHashMap<Digest, CompletableFuture<Void>> fetching =
+      new ConcurrentHashMap<>();
 
   ManifestService(
       ContentStore store,
@@ -135,7 +146,45 @@ final class ManifestService {
     respond(ex, resolved.digest(), null);
   }
 
+  /**
+   * Fetches the manifest into the store; concurrent requests for one digest share one upstream GET
+   * (a burst of pulls of one image must not spend a registry's pull quota once per client). A
+   * request that joined a fetch which failed tries once more on its own, with its own credentials.
+   */
   private void fetch(
+      Upstream upstream, String repo, Digest digest, String auth, List<String> accept)
+      throws HttpError, IOException {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> running = fetching.putIfAbsent(digest, mine);
+    if (running != null) {
+      try {
+        running.get(JOIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        // The other request's failure (or its slowness) is not this one's: try on our own below.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted waiting for manifest " + digest);
+      }
+      if (!store.contains(digest)) {
+        fetchNow(upstream, repo, digest, auth, accept);
+      }
+      return;
+    }
+    try {
+      // Stored by another request between the caller's look and now?
+      if (!store.contains(digest)) {
+        fetchNow(upstream, repo, digest, auth, accept);
+      }
+      mine.complete(null);
+    } catch (HttpError | IOException | RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      fetching.remove(digest, mine);
+    }
+  }
+
+  private void fetchNow(
       Upstream upstream, String repo, Digest digest, String auth, List<String> accept)
       throws HttpError, IOException {
     FetchedManifest m;

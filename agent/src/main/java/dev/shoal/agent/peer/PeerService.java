@@ -46,6 +46,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   /** Requests are small (a digest, a header); this bounds what a peer can make us parse. */
   public static final int MAX_REQUEST = 64 << 10;
 
+  private static final Duration PUBLISH_WAIT = Duration.ofSeconds(10);
+
   private final ContentStore store;
   private final BlobFetches fetches;
   private final Upstreams upstreams;
@@ -235,10 +237,15 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       try {
         return new Reader(fetch.get().openReader(), fetch.get().size(), fetch.get());
       } catch (java.nio.file.NoSuchFileException gone) {
-        // Completed (moved into the store) since the look: read it from there.
+        // Moved into the store since the look; the store records it complete just after.
         log.debug("download finished while opening digest={}", digest);
-        BlobRange range = store.openRange(digest, 0, -1);
-        return new Reader(range.channel(), range.count(), null);
+        fetch.get().awaitEnd(PUBLISH_WAIT);
+        try {
+          BlobRange range = store.openRange(digest, 0, -1);
+          return new Reader(range.channel(), range.count(), null);
+        } catch (BlobNotFoundException failed) {
+          throw Status.ABORTED.withDescription("this agent's download failed").asException();
+        }
       }
     }
   }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * repository and credential for {@code ttl}; while the upstream is unreachable, a yes up to {@code
  * stale} old still counts, so that cached content keeps flowing through an outage.
  *
- * <p>Credentials are remembered only as a SHA-256 of the header. A refusal is never remembered: the
- * next request asks again.
+ * <p>Credentials are remembered only as a SHA-256 of the header. A refusal is never remembered (the
+ * next request asks again), but it ends an earlier yes to the same caller at once, so that an
+ * outage right after cannot revive it.
  */
 public final class AccessControl {
   private static final Logger log = LoggerFactory.getLogger(AccessControl.class);
@@ -57,23 +58,28 @@ public final class AccessControl {
   }
 
   /**
-   * Asks the upstream with the caller's client; success grants the caller {@code repo}.
+   * Asks the upstream with the caller's client; success grants the caller {@code repo}, an answer
+   * that refuses (401, 403, 404) withdraws any earlier grant.
    *
    * @throws IOException what the upstream answered (or that it did not), for {@link
    *     UpstreamErrors#toHttp}
    */
   public <T> T ask(Upstream upstream, String repo, String authorization, Probe<T> probe)
       throws IOException {
+    String key = key(upstream, repo, authorization);
     T answer;
     try {
       answer = probe.ask(upstream.clientFor(authorization));
-    } catch (UnauthorizedException e) {
-      if (e.status() == 401 && e.challenge().isPresent()) {
-        challenges.put(key(upstream, repo, null), e);
+    } catch (IOException e) {
+      if (!UpstreamErrors.unreachable(e)) {
+        grants.invalidate(key);
+      }
+      if (e instanceof UnauthorizedException u && u.status() == 401 && u.challenge().isPresent()) {
+        challenges.put(challengeKey(upstream, repo), u);
       }
       throw e;
     }
-    grants.put(key(upstream, repo, authorization), clock.instant());
+    grants.put(key, clock.instant());
     return answer;
   }
 
@@ -113,7 +119,7 @@ public final class AccessControl {
   public HttpError refusal(
       Upstream upstream, String repo, String authorization, IOException e, String notFoundCode) {
     if (authorization == null && UpstreamErrors.unreachable(e)) {
-      UnauthorizedException challenge = challenges.getIfPresent(key(upstream, repo, null));
+      UnauthorizedException challenge = challenges.getIfPresent(challengeKey(upstream, repo));
       if (challenge != null) {
         return UpstreamErrors.toHttp(upstream, challenge, notFoundCode);
       }
@@ -138,12 +144,22 @@ public final class AccessControl {
     return granted != null && !granted.plus(window).isBefore(clock.instant());
   }
 
+  private static String challengeKey(Upstream upstream, String repo) {
+    return upstream.name() + '\n' + repo;
+  }
+
   private static String key(Upstream upstream, String repo, String authorization) {
-    // An upstream with credentials of its own grants the host, not a caller: one key for all.
-    String who =
-        authorization == null || upstream.ownCredentials()
-            ? "-"
-            : Digest.sha256Of(authorization.getBytes(StandardCharsets.UTF_8)).hex();
+    // An upstream with credentials of its own grants the host, not a caller: one key for all. It is
+    // not the anonymous key, which says "public": a relaying upstream of the same registry (the
+    // default one, say) must not take the host's yes for anyone's.
+    String who;
+    if (upstream.ownCredentials()) {
+      who = "+host";
+    } else if (authorization == null) {
+      who = "-";
+    } else {
+      who = Digest.sha256Of(authorization.getBytes(StandardCharsets.UTF_8)).hex();
+    }
     return upstream.name() + '\n' + repo + '\n' + who;
   }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,6 +145,119 @@ class AgentConfigLoaderTest {
         .hasMessageContaining("not valid YAML: line 3")
         .hasMessageContaining("maxBytes");
     assertThatThrownBy(() -> load("mirror: [\n")).hasMessageContaining("not valid YAML: line 2");
+  }
+
+  @Test
+  void mirrorKeys_upstreamsWithCredentials_dockerConfigAndTtls() throws Exception {
+    AgentConfig config =
+        load(
+            String.join(
+                "\n",
+                "mirror:",
+                "  upstream: http://127.0.0.1:5000",
+                "  upstreams:",
+                "    docker.io:",
+                "      url: https://registry-1.docker.io/",
+                "    registry.example.com:5000:",
+                "      url: https://registry.example.com:5000",
+                "      username: puller",
+                "      passwordFile: /etc/shoal/example.password",
+                "  dockerConfig: /root/.docker/config.json",
+                "  tagTtl: 10s",
+                "  authTtl: 2m",
+                "  authStale: 1h30m",
+                ""));
+    MirrorConfig mirror = config.mirror();
+    assertThat(mirror.upstreams())
+        .containsExactly(
+            new UpstreamConfig(
+                "docker.io",
+                URI.create("https://registry-1.docker.io"),
+                Optional.empty(),
+                Optional.empty()),
+            new UpstreamConfig(
+                "registry.example.com:5000",
+                URI.create("https://registry.example.com:5000"),
+                Optional.of("puller"),
+                Optional.of(Path.of("/etc/shoal/example.password"))));
+    assertThat(mirror.dockerConfig()).contains(Path.of("/root/.docker/config.json"));
+    assertThat(mirror.tagTtl()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(mirror.authTtl()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(mirror.authStale()).isEqualTo(Duration.ofMinutes(90));
+  }
+
+  @Test
+  void mirrorKeys_defaultWhenAbsent() throws Exception {
+    MirrorConfig mirror = load("mirror:\n  listen: 127.0.0.1:5050\n").mirror();
+    assertThat(mirror.upstreams()).isEmpty();
+    assertThat(mirror.dockerConfig()).isEmpty();
+    assertThat(mirror.tagTtl()).isEqualTo(MirrorConfig.DEFAULT_TAG_TTL);
+    assertThat(mirror.authTtl()).isEqualTo(MirrorConfig.DEFAULT_AUTH_TTL);
+    assertThat(mirror.authStale()).isEqualTo(MirrorConfig.DEFAULT_AUTH_STALE);
+  }
+
+  @Test
+  void badUpstreams_areRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load("mirror:\n  upstreams:\n    ghcr.io:\n      username: u\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "mirror.upstreams.ghcr.io.url: missing (expected: an http:// or https:// URL)");
+    assertThatThrownBy(
+            () -> load("mirror:\n  upstreams:\n    ghcr.io:\n      url: ftp://ghcr.io\n"))
+        .hasMessageContaining("mirror.upstreams.ghcr.io.url: \"ftp://ghcr.io\" (expected: ");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "mirror:\n  upstreams:\n    ghcr.io:\n      url: https://ghcr.io\n"
+                        + "      username: u\n"))
+        .hasMessageEndingWith(
+            "mirror.upstreams.ghcr.io: username and passwordFile go together (set both, or"
+                + " neither)");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "mirror:\n  upstreams:\n    ghcr.io:\n      url: https://ghcr.io\n"
+                        + "      username: u\n      passwordFile: secrets/pw\n"))
+        .hasMessageEndingWith(
+            "mirror.upstreams.ghcr.io.passwordFile: \"secrets/pw\" (expected: an absolute path)");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "mirror:\n  upstreams:\n    ghcr.io:\n      url: https://ghcr.io\n      pw: x\n"))
+        .hasMessageContaining("mirror.upstreams.ghcr.io.pw: unknown key (expected one of: ")
+        .hasMessageContaining("passwordFile, url, username");
+    assertThatThrownBy(() -> load("mirror:\n  upstreams:\n    - https://ghcr.io\n"))
+        .hasMessageEndingWith("mirror.upstreams: a list (expected: a mapping of keys to values)");
+    assertThatThrownBy(() -> load("mirror:\n  upstreams:\n    ghcr.io: https://ghcr.io\n"))
+        .hasMessageEndingWith(
+            "mirror.upstreams.ghcr.io: \"https://ghcr.io\" (expected: a mapping of keys to values)");
+  }
+
+  @Test
+  void upstreamNamedByUrlInsteadOfHost_isRefused() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "mirror:\n  upstreams:\n    \"https://ghcr.io\":\n"
+                        + "      url: https://ghcr.io\n"))
+        .hasMessageEndingWith(
+            "mirror.upstreams: \"https://ghcr.io\" (expected: registry hosts as keys, such as"
+                + " docker.io or registry.example.com:5000)");
+  }
+
+  @Test
+  void badMirrorDurationsAndPaths_areRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load("mirror:\n  tagTtl: 30\n"))
+        .hasMessageContaining("mirror.tagTtl: 30 (expected: a duration such as 30s");
+    assertThatThrownBy(() -> load("mirror:\n  authTtl: soon\n"))
+        .hasMessageContaining("mirror.authTtl: \"soon\" (expected: a duration");
+    assertThatThrownBy(() -> load("mirror:\n  authTtl: 10m\n  authStale: 5m\n"))
+        .hasMessageEndingWith("mirror.authStale: PT5M (expected: at least authTtl (PT10M))");
+    assertThatThrownBy(() -> load("mirror:\n  authStale: 30s\n"))
+        .as("below the default authTtl")
+        .hasMessageContaining("mirror.authStale: ");
+    assertThatThrownBy(() -> load("mirror:\n  dockerConfig: config.json\n"))
+        .hasMessageEndingWith("mirror.dockerConfig: \"config.json\" (expected: an absolute path)");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -52,6 +53,8 @@ final class BlobIndex implements AutoCloseable {
   private final ColumnFamilyHandle tags;
   private final WriteOptions durable;
   private final WriteOptions relaxed;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed; // guarded by lock
 
   private BlobIndex(
       Path dir,
@@ -119,20 +122,24 @@ final class BlobIndex implements AutoCloseable {
   }
 
   Optional<BlobRecord> get(Digest digest) throws IndexException {
-    try {
-      byte[] raw = db.get(blobs, key(digest));
-      return raw == null ? Optional.empty() : Optional.of(parseRecord(digest, raw));
-    } catch (RocksDBException e) {
-      throw new IndexException("get " + digest, e);
+    try (Guard g = enter()) {
+      try {
+        byte[] raw = db.get(blobs, key(digest));
+        return raw == null ? Optional.empty() : Optional.of(parseRecord(digest, raw));
+      } catch (RocksDBException e) {
+        throw new IndexException("get " + digest, e);
+      }
     }
   }
 
   /** Writes a record durably (a state change). */
   void put(Digest digest, BlobRecord record) throws IndexException {
-    try {
-      db.put(blobs, durable, key(digest), record.toByteArray());
-    } catch (RocksDBException e) {
-      throw new IndexException("put " + digest, e);
+    try (Guard g = enter()) {
+      try {
+        db.put(blobs, durable, key(digest), record.toByteArray());
+      } catch (RocksDBException e) {
+        throw new IndexException("put " + digest, e);
+      }
     }
   }
 
@@ -141,98 +148,116 @@ final class BlobIndex implements AutoCloseable {
    * piece bit whose bytes were already forced to disk).
    */
   void putRelaxed(Digest digest, BlobRecord record) throws IndexException {
-    try {
-      db.put(blobs, relaxed, key(digest), record.toByteArray());
-    } catch (RocksDBException e) {
-      throw new IndexException("put " + digest, e);
+    try (Guard g = enter()) {
+      try {
+        db.put(blobs, relaxed, key(digest), record.toByteArray());
+      } catch (RocksDBException e) {
+        throw new IndexException("put " + digest, e);
+      }
     }
   }
 
   /** Writes a record and its access time in one atomic batch. */
   void put(Digest digest, BlobRecord record, long accessMillis) throws IndexException {
-    try (WriteBatch batch = new WriteBatch()) {
-      batch.put(blobs, key(digest), record.toByteArray());
-      batch.put(access, key(digest), accessValue(accessMillis));
-      db.write(durable, batch);
-    } catch (RocksDBException e) {
-      throw new IndexException("put " + digest, e);
+    try (Guard g = enter()) {
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.put(blobs, key(digest), record.toByteArray());
+        batch.put(access, key(digest), accessValue(accessMillis));
+        db.write(durable, batch);
+      } catch (RocksDBException e) {
+        throw new IndexException("put " + digest, e);
+      }
     }
   }
 
   void delete(Digest digest) throws IndexException {
-    try (WriteBatch batch = new WriteBatch()) {
-      batch.delete(blobs, key(digest));
-      batch.delete(access, key(digest));
-      db.write(durable, batch);
-    } catch (RocksDBException e) {
-      throw new IndexException("delete " + digest, e);
+    try (Guard g = enter()) {
+      try (WriteBatch batch = new WriteBatch()) {
+        batch.delete(blobs, key(digest));
+        batch.delete(access, key(digest));
+        db.write(durable, batch);
+      } catch (RocksDBException e) {
+        throw new IndexException("delete " + digest, e);
+      }
     }
   }
 
   long lastAccess(Digest digest) throws IndexException {
-    try {
-      byte[] raw = db.get(access, key(digest));
-      return raw == null ? 0 : AccessRecord.parseFrom(raw).getLastAccessMillis();
-    } catch (RocksDBException | InvalidProtocolBufferException e) {
-      throw new IndexException("get access " + digest, e);
+    try (Guard g = enter()) {
+      try {
+        byte[] raw = db.get(access, key(digest));
+        return raw == null ? 0 : AccessRecord.parseFrom(raw).getLastAccessMillis();
+      } catch (RocksDBException | InvalidProtocolBufferException e) {
+        throw new IndexException("get access " + digest, e);
+      }
     }
   }
 
   void putAccess(Digest digest, long millis) throws IndexException {
-    try {
-      db.put(access, relaxed, key(digest), accessValue(millis));
-    } catch (RocksDBException e) {
-      throw new IndexException("put access " + digest, e);
+    try (Guard g = enter()) {
+      try {
+        db.put(access, relaxed, key(digest), accessValue(millis));
+      } catch (RocksDBException e) {
+        throw new IndexException("put access " + digest, e);
+      }
     }
   }
 
   /** Visits every blob record in key order. */
   void forEach(BiConsumer<Digest, BlobRecord> visitor) throws IndexException {
-    try (RocksIterator it = db.newIterator(blobs)) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        Digest d = Digest.parse(new String(it.key(), StandardCharsets.UTF_8));
-        visitor.accept(d, parseRecord(d, it.value()));
+    try (Guard g = enter()) {
+      try (RocksIterator it = db.newIterator(blobs)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          Digest d = Digest.parse(new String(it.key(), StandardCharsets.UTF_8));
+          visitor.accept(d, parseRecord(d, it.value()));
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new IndexException("scan blobs", e);
       }
-      it.status();
-    } catch (RocksDBException e) {
-      throw new IndexException("scan blobs", e);
     }
   }
 
   Optional<TagRecord> getTag(String name) throws IndexException {
-    try {
-      byte[] raw = db.get(tags, name.getBytes(StandardCharsets.UTF_8));
-      return raw == null ? Optional.empty() : Optional.of(TagRecord.parseFrom(raw));
-    } catch (RocksDBException | InvalidProtocolBufferException e) {
-      throw new IndexException("get tag " + name, e);
+    try (Guard g = enter()) {
+      try {
+        byte[] raw = db.get(tags, name.getBytes(StandardCharsets.UTF_8));
+        return raw == null ? Optional.empty() : Optional.of(TagRecord.parseFrom(raw));
+      } catch (RocksDBException | InvalidProtocolBufferException e) {
+        throw new IndexException("get tag " + name, e);
+      }
     }
   }
 
   /** Relaxed: a tag lost in a power cut is resolved again from the upstream. */
   void putTag(String name, TagRecord record) throws IndexException {
-    try {
-      db.put(tags, relaxed, name.getBytes(StandardCharsets.UTF_8), record.toByteArray());
-    } catch (RocksDBException e) {
-      throw new IndexException("put tag " + name, e);
+    try (Guard g = enter()) {
+      try {
+        db.put(tags, relaxed, name.getBytes(StandardCharsets.UTF_8), record.toByteArray());
+      } catch (RocksDBException e) {
+        throw new IndexException("put tag " + name, e);
+      }
     }
   }
 
   /** Removes access entries whose blob record is gone (left by a crash between the two writes). */
   int pruneAccess() throws IndexException {
-    int pruned = 0;
-    try (RocksIterator it = db.newIterator(access);
-        WriteBatch batch = new WriteBatch()) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (db.get(blobs, it.key()) == null) {
-          batch.delete(access, it.key());
-          pruned++;
+    try (Guard g = enter()) {
+      int pruned = 0;
+      try (RocksIterator it = db.newIterator(access);
+          WriteBatch batch = new WriteBatch()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (db.get(blobs, it.key()) == null) {
+            batch.delete(access, it.key());
+            pruned++;
+          }
         }
+        it.status();
+        db.write(durable, batch);
+        return pruned;
+      } catch (RocksDBException e) {
+        throw new IndexException("prune access", e);
       }
-      it.status();
-      db.write(durable, batch);
-      return pruned;
-    } catch (RocksDBException e) {
-      throw new IndexException("prune access", e);
     }
   }
 
@@ -264,8 +289,37 @@ final class BlobIndex implements AutoCloseable {
     return AccessRecord.newBuilder().setLastAccessMillis(millis).build().toByteArray();
   }
 
+  /** Held while an operation uses the native handles; {@link #close} waits for every one. */
+  private final class Guard implements AutoCloseable {
+    @Override
+    public void close() {
+      lock.readLock().unlock();
+    }
+  }
+
+  private Guard enter() throws IndexException {
+    lock.readLock().lock();
+    if (closed) {
+      lock.readLock().unlock();
+      throw new IndexException("index " + dir + " is closed (the store is shutting down)");
+    }
+    return new Guard();
+  }
+
+  /**
+   * Closes the database once the operations in progress are done; later ones fail with {@link
+   * IndexException} instead of touching freed native memory.
+   */
   @Override
   public void close() {
-    owned.close();
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        owned.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
   }
 }

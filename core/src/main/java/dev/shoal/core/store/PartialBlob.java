@@ -252,6 +252,17 @@ public final class PartialBlob {
     return FileChannel.open(file, StandardOpenOption.READ);
   }
 
+  /**
+   * Stops this download without discarding it, for a downloader that gave up (its source failed):
+   * the pieces held stay on disk and in the index for a later {@link ContentStore#partial} to
+   * resume, and, no longer in progress, eviction may remove them. Writes to this object fail after
+   * it; idempotent.
+   */
+  public void suspend() {
+    owner.release(digest, this);
+    closeChannel();
+  }
+
   private BlobInfo complete(Digest streamed) throws IOException {
     // One completion at a time: a second caller (another peer's transfer finishing the last piece
     // at the same moment) waits and then gets the same answer instead of hashing a closed file.

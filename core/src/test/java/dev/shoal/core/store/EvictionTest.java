@@ -1,6 +1,7 @@
 package dev.shoal.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.testing.Blobs;
@@ -151,6 +152,30 @@ class EvictionTest {
     assertThat(store.contains(pinned)).isTrue();
     assertThat(store.contains(used)).isTrue();
     assertThat(resumed.has(0)).isTrue();
+  }
+
+  @Test
+  void suspendedDownloadResumesWithItsPieces_andIsEvictableUntilThen() throws IOException {
+    store =
+        ContentStore.open(
+            StoreConfig.defaults(dir).withMaxBytes(1), clock, new StoreOnlyDisk(1 << 30, 0));
+    byte[] bytes = Blobs.random(6, 8 * KB);
+    Digest d = Digest.sha256Of(bytes);
+    PartialBlob p = store.partial(d, bytes.length, 4 * KB, List.of(), LAYER);
+    p.writePiece(0, java.nio.ByteBuffer.wrap(bytes, 0, 4 * KB));
+    assertThat(store.evict().evicted()).as("in progress").isEmpty();
+
+    p.suspend();
+    p.suspend(); // idempotent
+    assertThatThrownBy(() -> p.writePiece(1, java.nio.ByteBuffer.wrap(bytes, 4 * KB, 4 * KB)))
+        .isInstanceOf(IOException.class);
+    PartialBlob resumed = store.partial(d, bytes.length, 4 * KB, List.of(), LAYER);
+    assertThat(resumed).isNotSameAs(p);
+    assertThat(resumed.missing()).containsExactly(1);
+
+    resumed.suspend();
+    assertThat(store.evict().evicted()).containsExactly(d);
+    assertThat(store.info(d)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,193 @@
+package dev.shoal.agent.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.agent.AgentMain;
+import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.config.ControlConfig;
+import dev.shoal.agent.config.MirrorConfig;
+import dev.shoal.agent.config.PeerConfig;
+import dev.shoal.core.config.HostPort;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
+import dev.shoal.core.testing.UpstreamProxy;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several agents as one swarm on loopback, in front of the CNCF registry, with the upstream's blob
+ * bytes counted by a proxy outside the agents: peers before the origin.
+ */
+class SwarmTest {
+  private static final int AGENTS = 4;
+  private static final String REPO = "demo/app";
+
+  @TempDir Path dir;
+  private CncfRegistry cncf;
+  private UpstreamProxy proxy;
+  private LayeredImage image;
+  private final List<AgentMain> agents = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeEach
+  void start() throws Exception {
+    CncfRegistry.assumeInstalled();
+    cncf = CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")));
+    image = LayeredImage.sample(7);
+    image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
+    proxy = UpstreamProxy.start(cncf.baseUri());
+    List<HostPort> peerPorts = freePorts(AGENTS);
+    for (int i = 0; i < AGENTS; i++) {
+      agents.add(
+          AgentMain.start(
+              AgentConfig.defaults(dir.resolve("agent" + i))
+                  .withMirror(
+                      MirrorConfig.defaults()
+                          .withListen(new HostPort("127.0.0.1", 0))
+                          .withUpstream(proxy.uri()))
+                  .withControl(new ControlConfig(new HostPort("127.0.0.1", 0)))
+                  .withPeer(
+                      PeerConfig.defaults().withListen(peerPorts.get(i)).withPeers(peerPorts)),
+              Clock.systemUTC()));
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AgentMain a : agents) {
+      a.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (cncf != null) {
+      cncf.close();
+    }
+  }
+
+  @Test
+  void coldPullOnEveryAgentAtOnce_fetchesEachLayerFromTheUpstreamOnce() throws Exception {
+    List<Digest> layers = image.layers().stream().map(l -> l.descriptor().digest()).toList();
+    long imageBytes = image.layers().stream().mapToLong(l -> l.blob().length).sum();
+
+    List<byte[]> bodies = pullEverywhere(layers);
+
+    for (int i = 0; i < bodies.size(); i++) {
+      Digest expected = layers.get(i % layers.size());
+      assertThat(Digest.sha256Of(bodies.get(i)))
+          .as("agent %d", i / layers.size())
+          .isEqualTo(expected);
+    }
+    assertThat(proxy.blobBytes())
+        .as("blob bytes the upstream sent for %d agents", AGENTS)
+        .isEqualTo(imageBytes);
+    long fromPeers = agents.stream().mapToLong(a -> a.fetches().bytesFromPeers()).sum();
+    assertThat(fromPeers).isEqualTo((AGENTS - 1) * imageBytes);
+  }
+
+  @Test
+  void homePeerDyingMidTransfer_theOthersFinishFromTheUpstream() throws Exception {
+    Digest layer = image.layers().get(1).descriptor().digest();
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(64 * 1024);
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS);
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (AgentMain a : agents) {
+        pulls.add(pool.submit(() -> get(a, layer)));
+      }
+      assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
+      // The one agent downloading from the upstream is the layer's home: it goes away.
+      AgentMain home = agents.get(homeOf(layer));
+      home.close();
+      hold.release();
+      for (int i = 0; i < agents.size(); i++) {
+        if (agents.get(i) == home) {
+          continue;
+        }
+        byte[] body = pulls.get(i).get(60, TimeUnit.SECONDS);
+        assertThat(Digest.sha256Of(body)).isEqualTo(layer);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The index of the agent whose peer address ranks first for {@code digest}. */
+  private int homeOf(Digest digest) {
+    int best = 0;
+    for (int i = 1; i < agents.size(); i++) {
+      long s = Peers.score(agents.get(i).peerAddress().orElseThrow(), digest);
+      long b = Peers.score(agents.get(best).peerAddress().orElseThrow(), digest);
+      if (Long.compareUnsigned(s, b) > 0) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private List<byte[]> pullEverywhere(List<Digest> layers) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS * layers.size());
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (AgentMain a : agents) {
+        for (Digest d : layers) {
+          pulls.add(pool.submit(() -> get(a, d)));
+        }
+      }
+      List<byte[]> out = new ArrayList<>();
+      for (Future<byte[]> f : pulls) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private byte[] get(AgentMain agent, Digest digest) throws IOException, InterruptedException {
+    URI uri = agent.uri().resolve("/v2/" + REPO + "/blobs/" + digest);
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IOException("GET " + uri + ": " + r.statusCode() + " " + new String(r.body()));
+    }
+    return r.body();
+  }
+
+  private static List<HostPort> freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
