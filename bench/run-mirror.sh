@@ -30,18 +30,19 @@ ns=""
 reg_host=127.0.0.1
 if [[ -n ${SHAPE:-} ]]; then
   ns=shoal-bench-reg-$$
+  veth_a=shb$$a veth_b=shb$$b
   reg_host=10.231.0.2
   ip netns add "$ns"
-  ip link add "${ns:0:10}a" type veth peer name "${ns:0:10}b"
-  ip link set "${ns:0:10}b" netns "$ns"
-  ip addr add 10.231.0.1/30 dev "${ns:0:10}a"
-  ip link set "${ns:0:10}a" up
-  ip netns exec "$ns" ip addr add 10.231.0.2/30 dev "${ns:0:10}b"
-  ip netns exec "$ns" ip link set "${ns:0:10}b" up
+  ip link add "$veth_a" type veth peer name "$veth_b"
+  ip link set "$veth_b" netns "$ns"
+  ip addr add 10.231.0.1/30 dev "$veth_a"
+  ip link set "$veth_a" up
+  ip netns exec "$ns" ip addr add 10.231.0.2/30 dev "$veth_b"
+  ip netns exec "$ns" ip link set "$veth_b" up
   ip netns exec "$ns" ip link set lo up
-  tc qdisc add dev "${ns:0:10}a" root tbf rate "$SHAPE" burst 1mb latency 50ms
-  ip netns exec "$ns" tc qdisc add dev "${ns:0:10}b" root tbf rate "$SHAPE" burst 1mb latency 50ms
-  trap 'cleanup; ip netns del "$ns" 2>/dev/null || true' EXIT
+  tc qdisc add dev "$veth_a" root tbf rate "$SHAPE" burst 1mb latency 50ms
+  ip netns exec "$ns" tc qdisc add dev "$veth_b" root tbf rate "$SHAPE" burst 1mb latency 50ms
+  trap 'cleanup; ip link del "$veth_a" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true' EXIT
 fi
 in_ns() { if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
 
