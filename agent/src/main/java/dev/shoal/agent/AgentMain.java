@@ -57,6 +57,7 @@ public final class AgentMain implements AutoCloseable {
   private final MirrorMetrics metrics;
   private final ControlServer control;
   private final GrpcServer peerServer; // null without a peer port
+  private final PeerService peerService; // null without a peer port
   private final SourcePlanner planner;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -69,6 +70,7 @@ public final class AgentMain implements AutoCloseable {
       MirrorMetrics metrics,
       ControlServer control,
       GrpcServer peerServer,
+      PeerService peerService,
       SourcePlanner planner) {
     this.config = config;
     this.readiness = readiness;
@@ -78,6 +80,7 @@ public final class AgentMain implements AutoCloseable {
     this.metrics = metrics;
     this.control = control;
     this.peerServer = peerServer;
+    this.peerService = peerService;
     this.planner = planner;
   }
 
@@ -114,17 +117,16 @@ public final class AgentMain implements AutoCloseable {
     metrics.watch(fetches);
     StoreGauges.register(registry, "shoal_agent", store);
     GrpcServer peerServer = null;
+    PeerService peerService = null;
     SourcePlanner planner;
     try {
       PeerConfig pc = config.peer();
       HostPort self = new HostPort("self", 0);
       if (pc.listen().isPresent()) {
+        peerService = new PeerService(store, fetches, upstreams, pc.stall());
         peerServer =
             GrpcServer.start(
-                "peer.listen",
-                pc.listen().get(),
-                new PeerService(store, fetches, upstreams, pc.stall()),
-                PeerService.MAX_REQUEST);
+                "peer.listen", pc.listen().get(), peerService, PeerService.MAX_REQUEST);
         self = peerServer.address();
       }
       planner =
@@ -170,7 +172,16 @@ public final class AgentMain implements AutoCloseable {
         upstreams.all(),
         config.dataDir());
     return new AgentMain(
-        config, readiness, server, store, fetches, metrics, control, peerServer, planner);
+        config,
+        readiness,
+        server,
+        store,
+        fetches,
+        metrics,
+        control,
+        peerServer,
+        peerService,
+        planner);
   }
 
   /** The mirror's base URL, with the bound port. */
@@ -181,6 +192,11 @@ public final class AgentMain implements AutoCloseable {
   /** Where the peer port listens, with the bound port; empty without one. */
   public Optional<HostPort> peerAddress() {
     return Optional.ofNullable(peerServer).map(GrpcServer::address);
+  }
+
+  /** The peer port's service, for its test-only switches; empty without a peer port. */
+  public Optional<PeerService> peerService() {
+    return Optional.ofNullable(peerService);
   }
 
   /** Where the control API listens, with the bound port. */

@@ -53,6 +53,9 @@ public final class BlobFetch {
   private volatile long contiguous;
   // Set once every byte arrived and hashed to the digest, before the file is flushed and published.
   private volatile boolean verified;
+  // Set by stop(): the download ends at once, keeping what it has, with no retry.
+  private volatile boolean stopped;
+  private volatile InputStream current;
 
   BlobFetch(Digest digest, PartialBlob partial, ContentStore store) {
     this.digest = digest;
@@ -128,6 +131,23 @@ public final class BlobFetch {
     return () -> listeners.remove(listener);
   }
 
+  /**
+   * Ends the download without interrupting its thread (an interrupt would close the blob's file
+   * under every reader): the source's stream is closed, the read fails, and the pieces that arrived
+   * are flushed and kept for the next start.
+   */
+  void stop() {
+    stopped = true;
+    InputStream in = current;
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Closing to unblock a read; its own failure changes nothing.
+      }
+    }
+  }
+
   /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
   void run(BlobSource source, ObjLongConsumer<String> bytesFetched) {
     long start = System.nanoTime();
@@ -193,6 +213,9 @@ public final class BlobFetch {
         throw e; // retrying cannot help: the bytes were wrong, or the disk refused them
       } catch (IOException e) {
         last = e;
+        if (stopped) {
+          break;
+        }
         if (source.failover()) {
           log.info(
               "fetch continues from another source digest={} from={} error={}",
@@ -248,11 +271,15 @@ public final class BlobFetch {
     }
     List<Integer> unsynced = new ArrayList<>();
     long unsyncedBytes = 0;
+    if (stopped) {
+      throw new IOException("the agent is stopping");
+    }
     try (InputStream in = source.open(offset)) {
+      current = in;
       for (int piece = first; piece < partial.pieceCount(); piece++) {
         int length = partial.lengthOf(piece);
         int n = in.readNBytes(buffer.array(), 0, length);
-        bytesFetched.accept(source.kind(), n);
+        bytesFetched.accept(source.name(), n);
         if (n < length) {
           throw new EOFException(
               "blob "

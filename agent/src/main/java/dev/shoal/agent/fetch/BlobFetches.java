@@ -10,7 +10,9 @@ import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.PartialBlob;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,7 @@ public final class BlobFetches implements AutoCloseable {
   private final ExecutorService threads;
   private final LongAdder bytesFromUpstream = new LongAdder();
   private final LongAdder bytesFromPeers = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> bySource = new ConcurrentHashMap<>();
   private final LongAdder fetchesStarted = new LongAdder();
 
   public BlobFetches(ContentStore store) {
@@ -131,6 +134,9 @@ public final class BlobFetches implements AutoCloseable {
         .whenComplete(
             (info, error) -> {
               running.remove(digest, fetch);
+              if (error instanceof DigestMismatchException) {
+                from.distrust();
+              }
               if (error instanceof DigestMismatchException && from.failover()) {
                 // Wrong bytes from a peer: the same digest again from the next source, for the
                 // requests that come back (this fetch's own readers were cut off).
@@ -190,8 +196,19 @@ public final class BlobFetches implements AutoCloseable {
     return running.size();
   }
 
-  private void fetched(String kind, long bytes) {
-    (kind.equals("peer") ? bytesFromPeers : bytesFromUpstream).add(bytes);
+  private void fetched(String source, long bytes) {
+    (source.startsWith("peer ") ? bytesFromPeers : bytesFromUpstream).add(bytes);
+    bySource.computeIfAbsent(source, s -> new LongAdder()).add(bytes);
+  }
+
+  /**
+   * Bytes downloaded since start by source, e.g. {@code peer 10.0.0.2:5052} or {@code upstream
+   * registry.example.com}: where this agent's bytes came from.
+   */
+  public Map<String, Long> bytesBySource() {
+    Map<String, Long> out = new TreeMap<>();
+    bySource.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   /** Bytes downloaded from upstream registries since start. */
@@ -212,6 +229,15 @@ public final class BlobFetches implements AutoCloseable {
   /** Stops the fetch threads; downloads in flight fail and resume at the next start. */
   @Override
   public void close() {
+    threads.shutdown();
+    running.values().forEach(BlobFetch::stop);
+    try {
+      if (threads.awaitTermination(5, TimeUnit.SECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     threads.shutdownNow();
     try {
       threads.awaitTermination(5, TimeUnit.SECONDS);

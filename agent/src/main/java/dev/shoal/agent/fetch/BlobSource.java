@@ -21,4 +21,7 @@ public interface BlobSource {
   default boolean failover() {
     return false;
   }
+
+  /** Called when the blob this source sent did not match its digest, to avoid it for a while. */
+  default void distrust() {}
 }

@@ -33,6 +33,12 @@ public final class FailoverSource implements BlobSource {
     return failedOver ? then.kind() : first.kind();
   }
 
+  /** The first source's bytes are the suspects: the one after it is the upstream. */
+  @Override
+  public void distrust() {
+    first.distrust();
+  }
+
   @Override
   public boolean failover() {
     if (failedOver) {

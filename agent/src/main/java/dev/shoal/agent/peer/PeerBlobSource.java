@@ -28,9 +28,14 @@ final class PeerBlobSource implements BlobSource {
   private final Digest digest;
   private final long size;
   private final Duration stall;
+  private final Runnable onBadBytes;
 
-  PeerBlobSource(PeerClient peer, Digest digest, long size, Duration stall) {
+  /**
+   * @param onBadBytes called when the blob this peer sent did not match its digest
+   */
+  PeerBlobSource(PeerClient peer, Digest digest, long size, Duration stall, Runnable onBadBytes) {
     this.peer = peer;
+    this.onBadBytes = onBadBytes;
     this.digest = digest;
     this.size = size;
     this.stall = stall;
@@ -51,6 +56,11 @@ final class PeerBlobSource implements BlobSource {
                 .build(),
             s);
     return s;
+  }
+
+  @Override
+  public void distrust() {
+    onBadBytes.run();
   }
 
   @Override

@@ -52,6 +52,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private final BlobFetches fetches;
   private final Upstreams upstreams;
   private final Duration stall;
+  private volatile boolean corrupt;
 
   /**
    * @param stall how long a reader waits for bytes of a download that makes no progress before the
@@ -62,6 +63,14 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     this.fetches = requireNonNull(fetches, "fetches");
     this.upstreams = requireNonNull(upstreams, "upstreams");
     this.stall = requireNonNull(stall, "stall");
+  }
+
+  /**
+   * Test-only switch: from now on one byte of every chunk this agent sends to peers is flipped, as
+   * a broken or hostile peer would. Its own store stays right.
+   */
+  public void corruptWhatItSends(boolean on) {
+    corrupt = on;
   }
 
   @Override
@@ -212,6 +221,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         }
       }
       buf.flip();
+      if (corrupt) {
+        buf.put(n / 2, (byte) (buf.get(n / 2) ^ 0x5a));
+      }
       call.onNext(
           PieceData.newBuilder()
               .setOffset(pos)

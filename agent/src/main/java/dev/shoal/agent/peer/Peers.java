@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The other agents this one knows (a static list for now), which of them answer, and which are a
@@ -21,6 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * member leaving moves only the blobs it was home of.
  */
 public final class Peers implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Peers.class);
+
+  /** How long a peer that sent wrong bytes is avoided. */
+  static final Duration BAD_FOR = Duration.ofMinutes(5);
+
   private final HostPort self;
   private final Map<HostPort, PeerClient> clients;
   private final Map<HostPort, Instant> downUntil = new ConcurrentHashMap<>();
@@ -66,6 +73,12 @@ public final class Peers implements AutoCloseable {
   /** Leaves {@code peer} out for a while after it failed a call. */
   void markDown(PeerClient peer) {
     downUntil.put(peer.address(), clock.instant().plus(downFor));
+  }
+
+  /** Leaves {@code peer} out for longer: it sent bytes that did not match their digest. */
+  void markBad(PeerClient peer) {
+    log.warn("peer sent bad bytes, avoiding it for {} peer={}", BAD_FOR, peer.address());
+    downUntil.put(peer.address(), clock.instant().plus(BAD_FOR));
   }
 
   /** The blob's home among the live members and this agent; empty when that is this agent. */

@@ -71,7 +71,7 @@ public final class SourcePlanner implements AutoCloseable {
     PeerClient holder = bestHolder(digest, size);
     if (holder != null) {
       log.debug("blob from a holder digest={} peer={}", digest, holder.address());
-      return new FailoverSource(new PeerBlobSource(holder, digest, size, stall), origin);
+      return new FailoverSource(peerSource(holder, digest, size), origin);
     }
     PeerClient home = peers.home(digest).orElse(null);
     if (home == null) {
@@ -88,7 +88,7 @@ public final class SourcePlanner implements AutoCloseable {
                   .setAuthorization(auth == null ? "" : auth)
                   .build());
       log.debug("blob from its home digest={} home={}", digest, home.address());
-      return new FailoverSource(new PeerBlobSource(home, digest, size, stall), origin);
+      return new FailoverSource(peerSource(home, digest, size), origin);
     } catch (StatusRuntimeException e) {
       log.info(
           "home peer cannot fetch digest={} home={} error={}",
@@ -98,6 +98,10 @@ public final class SourcePlanner implements AutoCloseable {
       peers.markDown(home);
       return origin;
     }
+  }
+
+  private PeerBlobSource peerSource(PeerClient peer, Digest digest, long size) {
+    return new PeerBlobSource(peer, digest, size, stall, () -> peers.markBad(peer));
   }
 
   private PeerClient bestHolder(Digest digest, long size) {

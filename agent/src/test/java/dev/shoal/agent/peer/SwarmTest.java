@@ -133,6 +133,55 @@ class SwarmTest {
     }
   }
 
+  @Test
+  void aPeerSendingWrongBytes_pullsStillEndRight_andThatPeerIsAvoided() throws Exception {
+    List<Digest> layers = image.layers().stream().map(l -> l.descriptor().digest()).toList();
+    AgentMain liar = agents.get(0);
+    // Only the liar holds the first two layers.
+    for (LayeredImage.Layer l : image.layers().subList(0, 2)) {
+      liar.store()
+          .put(
+              l.descriptor().digest(),
+              new java.io.ByteArrayInputStream(l.blob()),
+              l.blob().length,
+              "application/octet-stream");
+    }
+    liar.peerService().orElseThrow().corruptWhatItSends(true);
+    proxy.resetCounts();
+
+    // The first layer: an agent reads it from the only one that holds it, finds it wrong, and its
+    // client's next try is served from the upstream.
+    AgentMain victim = agents.get(1);
+    Digest first = layers.get(0);
+    assertThat(Digest.sha256Of(getWithRetries(victim, first))).isEqualTo(first);
+    assertThat(victim.fetches().bytesFromUpstream()).isPositive();
+    // The second layer, which the liar holds too: that agent no longer asks it, and gets it right
+    // at the first try from an honest agent or the upstream.
+    String fromLiar = "peer " + liar.peerAddress().orElseThrow();
+    long liarBytes = victim.fetches().bytesBySource().getOrDefault(fromLiar, 0L);
+    assertThat(liarBytes).isPositive();
+    Digest second = layers.get(1);
+    assertThat(Digest.sha256Of(get(victim, second))).isEqualTo(second);
+    assertThat(victim.fetches().bytesBySource().getOrDefault(fromLiar, 0L)).isEqualTo(liarBytes);
+    assertThat(proxy.gets("/v2/" + REPO + "/blobs/" + second)).isEqualTo(1);
+  }
+
+  private byte[] getWithRetries(AgentMain agent, Digest digest) throws Exception {
+    IOException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        byte[] body = get(agent, digest);
+        if (Digest.sha256Of(body).equals(digest)) {
+          return body;
+        }
+        last = new IOException("wrong bytes for " + digest);
+      } catch (IOException e) {
+        last = e; // a truncated answer: the client tries again, as runtimes do
+      }
+    }
+    throw last;
+  }
+
   /** The index of the agent whose peer address ranks first for {@code digest}. */
   private int homeOf(Digest digest) {
     int best = 0;
