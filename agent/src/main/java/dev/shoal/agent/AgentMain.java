@@ -12,6 +12,8 @@ import dev.shoal.agent.grpc.GrpcServer;
 import dev.shoal.agent.mirror.MirrorApi;
 import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
+import dev.shoal.agent.peer.MemberSource;
+import dev.shoal.agent.peer.MembershipRefresher;
 import dev.shoal.agent.peer.PeerService;
 import dev.shoal.agent.peer.Peers;
 import dev.shoal.agent.peer.SourcePlanner;
@@ -58,6 +60,7 @@ public final class AgentMain implements AutoCloseable {
   private final ControlServer control;
   private final GrpcServer peerServer; // null without a peer port
   private final PeerService peerService; // null without a peer port
+  private final MembershipRefresher refresher; // null with a static member list
   private final SourcePlanner planner;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,6 +74,7 @@ public final class AgentMain implements AutoCloseable {
       ControlServer control,
       GrpcServer peerServer,
       PeerService peerService,
+      MembershipRefresher refresher,
       SourcePlanner planner) {
     this.config = config;
     this.readiness = readiness;
@@ -81,6 +85,7 @@ public final class AgentMain implements AutoCloseable {
     this.control = control;
     this.peerServer = peerServer;
     this.peerService = peerService;
+    this.refresher = refresher;
     this.planner = planner;
   }
 
@@ -118,6 +123,7 @@ public final class AgentMain implements AutoCloseable {
     StoreGauges.register(registry, "shoal_agent", store);
     GrpcServer peerServer = null;
     PeerService peerService = null;
+    MembershipRefresher refresher = null;
     SourcePlanner planner;
     try {
       PeerConfig pc = config.peer();
@@ -129,9 +135,13 @@ public final class AgentMain implements AutoCloseable {
                 "peer.listen", pc.listen().get(), peerService, PeerService.MAX_REQUEST);
         self = peerServer.address();
       }
-      planner =
-          new SourcePlanner(
-              new Peers(self, pc.peers(), PEER_DOWN_FOR, clock), PEER_ASK_TIMEOUT, pc.stall());
+      MemberSource members = new MemberSource(pc);
+      Peers peers =
+          new Peers(self, MembershipRefresher.initial(members, pc.peers()), PEER_DOWN_FOR, clock);
+      if (members.dynamic()) {
+        refresher = MembershipRefresher.start(members, peers, pc.refresh());
+      }
+      planner = new SourcePlanner(peers, PEER_ASK_TIMEOUT, pc.stall());
     } catch (IOException | RuntimeException e) {
       server.close();
       fetches.close();
@@ -158,6 +168,9 @@ public final class AgentMain implements AutoCloseable {
       if (peerServer != null) {
         peerServer.close();
       }
+      if (refresher != null) {
+        refresher.close();
+      }
       planner.close();
       server.close();
       fetches.close();
@@ -181,6 +194,7 @@ public final class AgentMain implements AutoCloseable {
         control,
         peerServer,
         peerService,
+        refresher,
         planner);
   }
 
@@ -234,6 +248,9 @@ public final class AgentMain implements AutoCloseable {
     server.close();
     if (peerServer != null) {
       peerServer.close();
+    }
+    if (refresher != null) {
+      refresher.close();
     }
     planner.close();
     fetches.close();

@@ -81,6 +81,20 @@ public final class AgentCommand implements Callable<Integer> {
               + " may be listed too).")
   String peers;
 
+  @Option(
+      names = "--peers-file",
+      paramLabel = "FILE",
+      description = "A file of peer addresses (HOST:PORT per line), read again every 10 s.")
+  Path peersFile;
+
+  @Option(
+      names = "--peers-dns",
+      paramLabel = "NAME",
+      description =
+          "DNS name listing the peers: NAME:PORT for its A/AAAA records (a headless Service),"
+              + " or an SRV name (_peer._tcp.…) whose records carry the ports.")
+  String peersDns;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -104,6 +118,12 @@ public final class AgentCommand implements Callable<Integer> {
     }
     if (peers != null) {
       resolved = resolved.withPeer(resolved.peer().withPeers(HostPort.parseList("--peers", peers)));
+    }
+    if (peersFile != null) {
+      resolved = resolved.withPeer(resolved.peer().withPeersFile(peersFile.toAbsolutePath()));
+    }
+    if (peersDns != null) {
+      resolved = resolved.withPeer(resolved.peer().withPeersDns(peersDns));
     }
     if (upstream == null) {
       return resolved;

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
 public final class AgentConfigLoader {
   private static final Set<String> TOP_KEYS =
       Set.of("dataDir", StoreSection.NAME, "mirror", "control", "peer");
-  private static final Set<String> PEER_KEYS = Set.of("listen", "peers", "stall");
+  private static final Set<String> PEER_KEYS =
+      Set.of("listen", "peers", "peersFile", "peersDns", "refresh", "stall");
   private static final Set<String> MIRROR_KEYS =
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
@@ -69,8 +70,21 @@ public final class AgentConfigLoader {
     if (list.isPresent()) {
       members = HostPort.parseList(peer.name("peers"), list.get());
     }
+    Duration refresh = peer.duration("refresh").orElse(PeerConfig.DEFAULT_REFRESH);
+    if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw ConfigException.invalid(peer.name("refresh"), refresh.toString(), ">= 1s");
+    }
+    Duration stall = peer.duration("stall").orElse(PeerConfig.DEFAULT_STALL);
+    if (stall.isZero()) {
+      throw ConfigException.invalid(peer.name("stall"), stall.toString(), "> 0");
+    }
     return new PeerConfig(
-        peer.hostPort("listen"), members, peer.duration("stall").orElse(PeerConfig.DEFAULT_STALL));
+        peer.hostPort("listen"),
+        members,
+        peer.absolutePath("peersFile"),
+        peer.text("peersDns", "NAME:PORT or an SRV name"),
+        refresh,
+        stall);
   }
 
   private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {

@@ -3,6 +3,7 @@ package dev.shoal.agent.config;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.core.config.HostPort;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,29 +14,63 @@ import java.util.Optional;
  *
  * @param listen the peer port (gRPC {@code shoal.peer.v1}); empty: no peer port, no swarm
  * @param peers the other agents' peer addresses (this agent's own may be listed too)
+ * @param peersFile a file of more peer addresses, read again every {@code refresh}
+ * @param peersDns a DNS name whose records list more peers ({@code NAME:PORT} or an SRV name)
+ * @param refresh how often the file and DNS are read again
  * @param stall how long a peer may send nothing before the upstream takes over
  */
-public record PeerConfig(Optional<HostPort> listen, List<HostPort> peers, Duration stall) {
+public record PeerConfig(
+    Optional<HostPort> listen,
+    List<HostPort> peers,
+    Optional<Path> peersFile,
+    Optional<String> peersDns,
+    Duration refresh,
+    Duration stall) {
   public static final Duration DEFAULT_STALL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(10);
 
   public PeerConfig {
     requireNonNull(listen, "listen");
     peers = List.copyOf(peers);
+    requireNonNull(peersFile, "peersFile");
+    requireNonNull(peersDns, "peersDns");
+    requireNonNull(refresh, "refresh");
     requireNonNull(stall, "stall");
     if (stall.isNegative() || stall.isZero()) {
       throw new IllegalArgumentException("peer.stall: " + stall + " (expected: > 0)");
     }
+    if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("peer.refresh: " + refresh + " (expected: >= 1s)");
+    }
   }
 
   public static PeerConfig defaults() {
-    return new PeerConfig(Optional.empty(), List.of(), DEFAULT_STALL);
+    return new PeerConfig(
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_REFRESH,
+        DEFAULT_STALL);
   }
 
   public PeerConfig withListen(HostPort address) {
-    return new PeerConfig(Optional.of(address), peers, stall);
+    return new PeerConfig(Optional.of(address), peers, peersFile, peersDns, refresh, stall);
   }
 
   public PeerConfig withPeers(List<HostPort> members) {
-    return new PeerConfig(listen, members, stall);
+    return new PeerConfig(listen, members, peersFile, peersDns, refresh, stall);
+  }
+
+  public PeerConfig withPeersFile(Path file) {
+    return new PeerConfig(listen, peers, Optional.of(file), peersDns, refresh, stall);
+  }
+
+  public PeerConfig withPeersDns(String name) {
+    return new PeerConfig(listen, peers, peersFile, Optional.of(name), refresh, stall);
+  }
+
+  public PeerConfig withRefresh(Duration every) {
+    return new PeerConfig(listen, peers, peersFile, peersDns, every, stall);
   }
 }

@@ -28,8 +28,10 @@ public final class Peers implements AutoCloseable {
   /** How long a peer that sent wrong bytes is avoided. */
   static final Duration BAD_FOR = Duration.ofMinutes(5);
 
-  private final HostPort self;
-  private final Map<HostPort, PeerClient> clients;
+  private final HostPort bound;
+  private volatile HostPort self;
+  // Replaced whole by refresh(); read without a lock.
+  private volatile Map<HostPort, PeerClient> clients;
   private final Map<HostPort, Instant> downUntil = new ConcurrentHashMap<>();
   private final Duration downFor;
   private final Clock clock;
@@ -40,17 +42,43 @@ public final class Peers implements AutoCloseable {
    * @param downFor how long a peer that failed a call is left out
    */
   public Peers(HostPort self, List<HostPort> members, Duration downFor, Clock clock) {
-    self = SelfAddress.find(self, members);
-    this.self = self;
-    Map<HostPort, PeerClient> map = new LinkedHashMap<>();
-    for (HostPort m : members) {
-      if (!m.equals(self)) {
-        map.putIfAbsent(m, new PeerClient(m));
-      }
-    }
-    this.clients = Map.copyOf(map);
+    this.bound = self;
+    this.clients = Map.of();
     this.downFor = downFor;
     this.clock = clock;
+    refresh(members);
+  }
+
+  /**
+   * Makes {@code members} the member list: connections to new members open, those to members no
+   * longer listed close. Blobs whose home was a member that left move to the next in rank.
+   */
+  public synchronized void refresh(List<HostPort> members) {
+    HostPort me = SelfAddress.find(bound, members);
+    Map<HostPort, PeerClient> old = clients;
+    Map<HostPort, PeerClient> map = new LinkedHashMap<>();
+    for (HostPort m : members) {
+      if (!m.equals(me) && !map.containsKey(m)) {
+        PeerClient existing = old.get(m);
+        map.put(m, existing != null ? existing : new PeerClient(m));
+      }
+    }
+    this.self = me;
+    this.clients = Map.copyOf(map);
+    for (Map.Entry<HostPort, PeerClient> e : old.entrySet()) {
+      if (!map.containsKey(e.getKey())) {
+        e.getValue().close();
+        downUntil.remove(e.getKey());
+      }
+    }
+    if (!map.keySet().equals(old.keySet())) {
+      log.info("peers now={} self={}", map.keySet(), me);
+    }
+  }
+
+  /** The other members' addresses now. */
+  public List<HostPort> members() {
+    return List.copyOf(clients.keySet());
   }
 
   public HostPort self() {
@@ -84,8 +112,9 @@ public final class Peers implements AutoCloseable {
   /** The blob's home among the live members and this agent; empty when that is this agent. */
   Optional<PeerClient> home(Digest digest) {
     List<PeerClient> live = live();
-    HostPort best = self;
-    long bestScore = score(self, digest);
+    HostPort me = self;
+    HostPort best = me;
+    long bestScore = score(me, digest);
     for (PeerClient c : live) {
       long s = score(c.address(), digest);
       if (Long.compareUnsigned(s, bestScore) > 0) {
@@ -94,15 +123,16 @@ public final class Peers implements AutoCloseable {
       }
     }
     HostPort home = best;
-    return home.equals(self)
+    return home.equals(me)
         ? Optional.empty()
         : live.stream().filter(c -> c.address().equals(home)).findFirst();
   }
 
   /** Members ordered by their score for {@code digest}, best first (for tests and tools). */
   List<HostPort> ranking(Digest digest) {
+    HostPort me = self;
     List<HostPort> all = new ArrayList<>(clients.keySet());
-    all.add(self);
+    all.add(me);
     all.sort(
         Comparator.comparing(
             (HostPort h) -> score(h, digest), (a, b) -> Long.compareUnsigned(b, a)));

@@ -30,6 +30,8 @@ import org.rocksdb.WriteOptions;
  * <p>Owns every native handle it creates and closes them in reverse order, also when {@link #open}
  * fails half way.
  */
+// "try": a Guard is held for the scope of its try block, never referenced inside it.
+@SuppressWarnings("try")
 final class BlobIndex implements AutoCloseable {
   /** The on-disk layout this code reads and writes. Bump it, with a migration, when it changes. */
   static final int SCHEMA_VERSION = 1;
