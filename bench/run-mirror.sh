@@ -10,21 +10,13 @@
 # shaped to that rate, as a registry across the network is; the agent and the client stay on this
 # host's loopback, as a runtime and its agent are. Needs root, ip and tc.
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 size=${1:-512} rounds=${2:-3} threads=${3:-8} seconds=${4:-10}
 
-command -v docker-registry >/dev/null || { echo "needs docker-registry: apt-get install -y docker-registry" >&2; exit 1; }
+need_docker_registry
 mvn -q -B -DskipTests package >&2
 
-scratch=$(mktemp -d /tmp/shoal-mirror-bench-XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
+start_scratch shoal-mirror-bench
 
 ns=""
 reg_host=127.0.0.1
@@ -46,36 +38,15 @@ if [[ -n ${SHAPE:-} ]]; then
 fi
 in_ns() { if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
 cport=$(free_port)
-mkdir -p "$scratch/cncf"
-cat >"$scratch/cncf/config.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $scratch/cncf/storage
-http:
-  addr: $reg_host:$cport
-YML
-in_ns docker-registry serve "$scratch/cncf/config.yml" >"$scratch/cncf.log" 2>&1 &
-pids+=($!)
+start_cncf "$reg_host" "$cport" in_ns
 
 SHOAL_SKIP_BUILD=1 ./shoal agent --listen 127.0.0.1:0 --control-listen 127.0.0.1:0 \
   --upstream "http://$reg_host:$cport" --data "$scratch/agent" >"$scratch/agent.out" 2>"$scratch/agent.log" &
 pids+=($!)
-for _ in $(seq 1 100); do
-  grep -q 'listening on' "$scratch/agent.out" 2>/dev/null && curl -fs "http://$reg_host:$cport/v2/" >/dev/null && break
-  sleep 0.2
-done
-agent=$(sed -n 's/^shoal agent listening on \([^ ]*\) .*/\1/p' "$scratch/agent.out")
-[[ -n $agent ]] || { echo "agent did not start:" >&2; cat "$scratch/agent.log" >&2; exit 1; }
+agent=$(await_shoal agent "http://$reg_host:$cport")
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); $(java -version 2>&1 | head -1)"
+machine
 echo "link to the registry: ${SHAPE:-loopback}"
 echo "registry: http://$reg_host:$cport ($(docker-registry --version 2>/dev/null | head -1)); shoal agent: $agent"
 java -Xmx1g -cp bench/target/benchmarks.jar dev.shoal.bench.MirrorThroughput \

@@ -1,13 +1,18 @@
 package dev.shoal.bench;
 
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.digest.DigestAlgorithm;
+import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.store.DiskUsage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
@@ -74,6 +79,25 @@ public final class BenchFiles {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes {@code size} bytes of {@code java.util.Random(seed)} to {@code file} (replacing what it
+   * held) in 1 MiB chunks, never all in the heap; returns their SHA-256, as a blob to push.
+   */
+  public static Digest writeRandomBlob(Path file, long size, long seed) throws IOException {
+    Random rnd = new Random(seed);
+    byte[] buf = new byte[1 << 20];
+    Hashing h = new Hashing(DigestAlgorithm.SHA256);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      for (long left = size; left > 0; left -= buf.length) {
+        rnd.nextBytes(buf);
+        int n = (int) Math.min(buf.length, left);
+        out.write(buf, 0, n);
+        h.update(buf, 0, n);
+      }
+    }
+    return h.digest();
   }
 
   /** Writes {@code size} random bytes to {@code file} in 1 MiB chunks, never all in the heap. */

@@ -1,8 +1,6 @@
 package dev.shoal.bench;
 
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.digest.DigestAlgorithm;
-import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.registry.RegistryClientTuning;
 import java.io.InputStream;
@@ -15,12 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -56,11 +49,11 @@ public final class MirrorThroughput {
       for (int round = 1; round <= rounds; round++) {
         String repo = "bench/mirror" + round;
         // Two fresh blobs per round, so neither side reads bytes the other already pulled.
-        Digest a = writeRandom(file, size, round * 2L);
+        Digest a = BenchFiles.writeRandomBlob(file, size, round * 2L);
         try (InputStream in = Files.newInputStream(file)) {
           push.pushBlob(repo, a, size, in);
         }
-        Digest b = writeRandom(file, size, round * 2L + 1);
+        Digest b = BenchFiles.writeRandomBlob(file, size, round * 2L + 1);
         try (InputStream in = Files.newInputStream(file)) {
           push.pushBlob(repo, b, size, in);
         }
@@ -86,13 +79,13 @@ public final class MirrorThroughput {
     }
     System.out.printf(
         "%-36s %14s %14s %12s%n", "median of " + rounds + " rounds", "registry", "agent", "ratio");
-    double cd = median(coldDirect);
-    double ca = median(coldAgent);
+    double cd = Throughput.median(coldDirect);
+    double ca = Throughput.median(coldAgent);
     System.out.printf(
         "%-36s %14.2f %14.2f %12.3f  (agent/registry time; aim <= 1.05)%n",
         "cold pull " + (size >> 20) + " MiB (s)", cd, ca, ca / cd);
-    double wd = median(warmDirect);
-    double wa = median(warmAgent);
+    double wd = Throughput.median(warmDirect);
+    double wa = Throughput.median(warmAgent);
     System.out.printf(
         "%-36s %14.1f %14.1f %12.2f  (agent/registry MiB/s; aim >= 1.5)%n",
         "warm blob GET, " + threads + " clients (MiB/s)", wd, wa, wa / wd);
@@ -116,58 +109,24 @@ public final class MirrorThroughput {
             .timeout(Duration.ofSeconds(60))
             .build();
     LongAdder bytes = new LongAdder();
-    long start = System.nanoTime();
-    long end = start + Duration.ofSeconds(seconds).toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  byte[] buf = new byte[1 << 16];
-                  while (System.nanoTime() < end) {
-                    HttpResponse<InputStream> r =
-                        http.send(get, HttpResponse.BodyHandlers.ofInputStream());
-                    if (r.statusCode() != 200) {
-                      throw new IllegalStateException("blob GET answered " + r.statusCode());
-                    }
-                    try (InputStream in = r.body()) {
-                      for (int n; (n = in.read(buf)) > 0; ) {
-                        bytes.add(n);
-                      }
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return bytes.sum() / 1048576.0 / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static Digest writeRandom(Path file, long size, long seed) throws Exception {
-    Random rnd = new Random(seed);
-    byte[] buf = new byte[1 << 20];
-    Hashing h = new Hashing(DigestAlgorithm.SHA256);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long left = size; left > 0; left -= buf.length) {
-        rnd.nextBytes(buf);
-        int n = (int) Math.min(buf.length, left);
-        out.write(buf, 0, n);
-        h.update(buf, 0, n);
-      }
-    }
-    return h.digest();
-  }
-
-  private static double median(List<Double> xs) {
-    double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(a);
-    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> new byte[1 << 16]);
+    long nanos =
+        Throughput.repeat(
+            threads,
+            seconds,
+            () -> {
+              HttpResponse<InputStream> r =
+                  http.send(get, HttpResponse.BodyHandlers.ofInputStream());
+              if (r.statusCode() != 200) {
+                throw new IllegalStateException("blob GET answered " + r.statusCode());
+              }
+              byte[] buf = buffers.get();
+              try (InputStream in = r.body()) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  bytes.add(n);
+                }
+              }
+            });
+    return bytes.sum() / 1048576.0 / (nanos / 1e9);
   }
 }

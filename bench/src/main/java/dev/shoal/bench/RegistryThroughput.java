@@ -1,8 +1,6 @@
 package dev.shoal.bench;
 
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.digest.DigestAlgorithm;
-import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.oci.Descriptor;
 import dev.shoal.core.oci.ImageManifest;
 import dev.shoal.core.oci.MediaTypes;
@@ -18,12 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -46,7 +39,7 @@ public final class RegistryThroughput {
 
     Path blob = Files.createTempFile("shoal-bench-blob-", ".bin");
     try {
-      Digest digest = writeRandom(blob, size);
+      Digest digest = BenchFiles.writeRandomBlob(blob, size, 42);
       for (int round = 1; round <= rounds; round++) {
         for (Target t : targets) {
           String repo = "bench/r" + round;
@@ -72,9 +65,18 @@ public final class RegistryThroughput {
     System.out.printf(
         "%-28s %14s %14s %10s%n",
         "median of " + rounds + " rounds", a.name, b.name, b.name + "/" + a.name);
-    row("push " + (size >> 20) + " MiB (MiB/s)", median(a.push), median(b.push));
-    row("pull " + (size >> 20) + " MiB (MiB/s)", median(a.pull), median(b.pull));
-    row("manifest GET/s, " + threads + " threads", median(a.gets), median(b.gets));
+    row(
+        "push " + (size >> 20) + " MiB (MiB/s)",
+        Throughput.median(a.push),
+        Throughput.median(b.push));
+    row(
+        "pull " + (size >> 20) + " MiB (MiB/s)",
+        Throughput.median(a.pull),
+        Throughput.median(b.pull));
+    row(
+        "manifest GET/s, " + threads + " threads",
+        Throughput.median(a.gets),
+        Throughput.median(b.gets));
   }
 
   private static void row(String what, double a, double b) {
@@ -95,57 +97,21 @@ public final class RegistryThroughput {
             .timeout(Duration.ofSeconds(10))
             .build();
     LongAdder ok = new LongAdder();
-    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  while (System.nanoTime() < end) {
-                    HttpResponse<byte[]> r =
-                        http.send(get, HttpResponse.BodyHandlers.ofByteArray());
-                    if (r.statusCode() != 200) {
-                      throw new IllegalStateException("manifest GET answered " + r.statusCode());
-                    }
-                    ok.increment();
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Throughput.repeat(
+        threads,
+        seconds,
+        () -> {
+          HttpResponse<byte[]> r = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+          if (r.statusCode() != 200) {
+            throw new IllegalStateException("manifest GET answered " + r.statusCode());
+          }
+          ok.increment();
+        });
     return ok.sum() / (double) seconds;
-  }
-
-  private static Digest writeRandom(Path file, long size) throws Exception {
-    Random rnd = new Random(42);
-    byte[] buf = new byte[1 << 20];
-    Hashing h = new Hashing(DigestAlgorithm.SHA256);
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (long left = size; left > 0; left -= buf.length) {
-        rnd.nextBytes(buf);
-        int n = (int) Math.min(buf.length, left);
-        out.write(buf, 0, n);
-        h.update(buf, 0, n);
-      }
-    }
-    return h.digest();
   }
 
   private static double mibPerSecond(long bytes, long nanos) {
     return (bytes / 1048576.0) / (nanos / 1e9);
-  }
-
-  private static double median(List<Double> xs) {
-    double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(a);
-    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
   }
 
   private static final class Target {

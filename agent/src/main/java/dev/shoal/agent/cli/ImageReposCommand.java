@@ -35,13 +35,12 @@ public final class ImageReposCommand extends OriginClientCommand {
 
   @Override
   void print(JsonNode answer, PrintWriter out) {
-    JsonNode repositories = answer.path("repositories");
-    if (repositories.isEmpty()) {
-      out.println("no repository you may see holds " + manifest);
-      return;
-    }
-    Table t = new Table("REPOSITORY");
-    repositories.forEach(r -> t.row(r.asText()));
-    t.print(out);
+    printList(
+        answer,
+        "repositories",
+        new Table("REPOSITORY"),
+        r -> new Object[] {r.asText()},
+        "no repository you may see holds " + manifest,
+        out);
   }
 }

@@ -1,8 +1,6 @@
 package dev.shoal.agent.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shoal.core.cli.CliErrors.FailureException;
-import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,14 +28,9 @@ public final class KeyCommand implements Callable<Integer> {
       description =
           "Make a new signing key for new tokens; tokens signed before stay valid until they"
               + " expire.")
-  public static final class Rotate extends OriginClientCommand {
+  public static final class Rotate extends OriginClientCommand.Fixed {
     Rotate(Environment env, InputStream stdin) {
-      super(env, stdin);
-    }
-
-    @Override
-    JsonNode ask() throws ConfigException, FailureException {
-      return call("POST", "/shoal/v1/keys/rotate");
+      super(env, stdin, "POST", "/shoal/v1/keys/rotate");
     }
 
     @Override
@@ -48,14 +41,9 @@ public final class KeyCommand implements Callable<Integer> {
   }
 
   @Command(name = "list", description = "List the signing keys, oldest first (never the secrets).")
-  public static final class List extends OriginClientCommand {
+  public static final class List extends OriginClientCommand.Fixed {
     List(Environment env, InputStream stdin) {
-      super(env, stdin);
-    }
-
-    @Override
-    JsonNode ask() throws ConfigException, FailureException {
-      return call("GET", "/shoal/v1/keys");
+      super(env, stdin, "GET", "/shoal/v1/keys");
     }
 
     @Override

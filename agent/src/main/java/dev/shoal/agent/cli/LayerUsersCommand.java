@@ -37,20 +37,22 @@ public final class LayerUsersCommand extends OriginClientCommand {
 
   @Override
   void print(JsonNode answer, PrintWriter out) {
-    JsonNode images = answer.path("images");
-    if (images.isEmpty()) {
-      out.println("no image you may see uses " + layer);
-      return;
-    }
-    Table t = new Table("REPOSITORY", "MANIFEST", "TAGS");
-    for (JsonNode image : images) {
-      List<String> tags = new ArrayList<>();
-      image.path("tags").forEach(tag -> tags.add(tag.asText()));
-      t.row(
-          image.path("repository").asText(),
-          image.path("digest").asText(),
-          tags.isEmpty() ? "-" : String.join(",", tags));
-    }
-    t.print(out);
+    printList(
+        answer,
+        "images",
+        new Table("REPOSITORY", "MANIFEST", "TAGS"),
+        LayerUsersCommand::row,
+        "no image you may see uses " + layer,
+        out);
+  }
+
+  private static Object[] row(JsonNode image) {
+    List<String> tags = new ArrayList<>();
+    image.path("tags").forEach(tag -> tags.add(tag.asText()));
+    return new Object[] {
+      image.path("repository").asText(),
+      image.path("digest").asText(),
+      tags.isEmpty() ? "-" : String.join(",", tags)
+    };
   }
 }

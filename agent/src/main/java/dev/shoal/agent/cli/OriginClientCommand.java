@@ -11,6 +11,7 @@ import dev.shoal.core.config.Environment;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,5 +63,42 @@ abstract class OriginClientCommand implements Callable<Integer> {
 
   JsonNode call(String method, String path) throws ConfigException, FailureException {
     return origin.call(env.variables(), stdin, method, path, null);
+  }
+
+  /**
+   * Prints the elements of {@code answer}'s array {@code field} as rows of {@code table}, or the
+   * line {@code none} when it has none.
+   */
+  static void printList(
+      JsonNode answer,
+      String field,
+      Table table,
+      Function<JsonNode, Object[]> row,
+      String none,
+      PrintWriter out) {
+    JsonNode items = answer.path(field);
+    if (items.isEmpty()) {
+      out.println(none);
+      return;
+    }
+    items.forEach(item -> table.row(row.apply(item)));
+    table.print(out);
+  }
+
+  /** A command whose one request is the same whatever its options. */
+  abstract static class Fixed extends OriginClientCommand {
+    private final String method;
+    private final String path;
+
+    Fixed(Environment env, InputStream stdin, String method, String path) {
+      super(env, stdin);
+      this.method = requireNonNull(method, "method");
+      this.path = requireNonNull(path, "path");
+    }
+
+    @Override
+    final JsonNode ask() throws ConfigException, FailureException {
+      return call(method, path);
+    }
   }
 }

@@ -4,28 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** shoal key rotate and shoal key list against a real origin on loopback. */
 class KeyCommandTest {
-  @TempDir Path dir;
-  private OriginCli cli;
-
-  @BeforeEach
-  void start() throws Exception {
-    cli = new OriginCli(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
-  }
+  @RegisterExtension final OriginCli cli = new OriginCli();
 
   @Test
   void rotate_printsTheNewKey_andListShowsWhichKeySigns() throws Exception {

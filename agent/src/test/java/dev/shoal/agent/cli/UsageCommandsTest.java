@@ -10,33 +10,24 @@ import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.Blobs;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** shoal layer-users and shoal image-repos against a real origin with real pushes. */
 class UsageCommandsTest {
-  @TempDir Path dir;
-  private OriginCli cli;
+  @RegisterExtension final OriginCli cli = new OriginCli();
   private final byte[] layer = Blobs.random(11, 5000);
   private Digest aliceImage;
   private Digest teamImage;
 
   @BeforeEach
   void start() throws Exception {
-    cli = new OriginCli(dir);
     cli.addUser("alice");
     aliceImage = push(cli.registry("alice"), "alice/app", "v1");
     teamImage = push(cli.registry("admin"), "team/app", "prod");
     push(cli.registry("admin"), "team/copy", aliceImage.toString());
-  }
-
-  @AfterEach
-  void stop() {
-    cli.close();
   }
 
   /** Pushes an image of the shared layer to {@code repo}; alice/app and team/copy match. */

@@ -3,20 +3,13 @@ package dev.shoal.agent.mirror;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.agent.AgentMain;
-import dev.shoal.agent.config.AgentConfig;
-import dev.shoal.agent.config.ControlConfig;
-import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.core.config.HostPort;
-import dev.shoal.core.oci.Descriptor;
-import dev.shoal.core.registry.Credentials;
-import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.digest.Digest;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.PrivateContainerd;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,11 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * containerd pulls (fetches and unpacks) a three-layer image through the agent, set up as on a
  * host: {@code deploy/containerd/hosts.toml}, only its port changed, as the {@code _default} hosts
  * file. Then a fresh containerd, with a new root, pulls the same image, and the upstream sends no
- * blob bytes for it. Bytes are counted by a relay in front of the upstream, not by the agent.
+ * blob bytes for it. Bytes are counted by a proxy in front of the upstream, not by the agent.
  */
 class ContainerdMirrorIT {
-  private static final String PASSWORD = "mirror-test-password";
-
   @TempDir Path dir;
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
 
@@ -63,64 +54,46 @@ class ContainerdMirrorIT {
 
   @Test
   void cncfUpstream_freshContainerdPullsWithNoBlobBytesFromUpstream() throws Exception {
-    CncfRegistry.assumeInstalled();
-    CncfRegistry cncf = open(CncfRegistry.start(dir.resolve("cncf")));
     LayeredImage image = LayeredImage.sample(11);
-    image.push(RegistryClient.builder(cncf.baseUri()).build(), "demo/app", "v1");
-    CountingRelay upstream = open(CountingRelay.start(cncf.baseUri()));
-    AgentMain agent = open(startAgent(upstream.uri()));
+    Cncf cncf = startCncf(image);
 
-    pullTwice(image, upstream, agent, upstream.hostPort() + "/demo/app:v1");
+    pullTwice(
+        image,
+        cncf.upstream(),
+        cncf.agent(),
+        cncf.upstream().uri().getAuthority() + "/demo/app:v1");
   }
 
   @Test
   void registryWithoutAnUpstream_agentAnswers404AndContainerdPullsDirectly() throws Exception {
-    CncfRegistry.assumeInstalled();
-    CncfRegistry cncf = open(CncfRegistry.start(dir.resolve("cncf")));
     LayeredImage image = LayeredImage.sample(13);
-    image.push(RegistryClient.builder(cncf.baseUri()).build(), "demo/app", "v1");
-    CountingRelay upstream = open(CountingRelay.start(cncf.baseUri()));
-    AgentMain agent = open(startAgent(upstream.uri()));
+    Cncf cncf = startCncf(image);
 
     // By the registry's own address: containerd's ?ns= names a registry the agent has no upstream
     // for, as the deploy hosts.toml says happens for _default; the pull must still work.
-    String registry = cncf.baseUri().getHost() + ":" + cncf.baseUri().getPort();
+    String registry = cncf.registry().baseUri().getAuthority();
     String ref = registry + "/demo/app:v1";
-    PrivateContainerd containerd = open(startContainerd("containerd", agent));
+    PrivateContainerd containerd = open(startContainerd("containerd", cncf.agent()));
     PrivateContainerd.Result pull = containerd.pull(ref, "--http-dump");
 
     assertThat(pull.succeeded()).as(pull.toString()).isTrue();
     assertUnpacked(containerd, ref, image);
     // containerd adds ?ns= only to requests for a mirror: it asked the agent first.
     assertThat(pull.output()).contains("?ns=" + registry.replace(":", "%3A"));
-    assertThat(upstream.exchanges()).as("the agent fetched nothing").isEmpty();
+    assertThat(cncf.upstream().exchanges()).as("the agent fetched nothing").isEmpty();
   }
 
   @Test
   void shoalOrigin_relaysCallersCredentials_freshContainerdPullsWithNoBlobBytesFromUpstream()
       throws Exception {
-    OriginMain origin =
-        open(
-            OriginMain.start(
-                OriginConfig.defaults(dir.resolve("origin"))
-                    .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                    .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-                Clock.systemUTC(),
-                Map.of("SHOAL_ADMIN_PASSWORD", PASSWORD),
-                System.out));
-    String originHost = origin.uri().getHost() + ":" + origin.uri().getPort();
+    TestOrigin origin = open(TestOrigin.start(dir.resolve("origin"), Clock.systemUTC()));
     LayeredImage image = LayeredImage.sample(12);
-    image.push(
-        RegistryClient.builder(origin.uri())
-            .credentials(Credentials.of(originHost, "admin", PASSWORD))
-            .build(),
-        "admin/app",
-        "v1");
-    CountingRelay upstream = open(CountingRelay.start(origin.uri()));
+    image.push(origin.client("admin"), "admin/app", "v1");
+    UpstreamProxy upstream = open(UpstreamProxy.start(origin.uri()));
     AgentMain agent = open(startAgent(upstream.uri()));
-    String ref = upstream.hostPort() + "/admin/app:v1";
+    String ref = upstream.uri().getAuthority() + "/admin/app:v1";
 
-    pullTwice(image, upstream, agent, ref, "--user", "admin:" + PASSWORD);
+    pullTwice(image, upstream, agent, ref, "--user", "admin:" + TestOrigin.ADMIN_PASSWORD);
 
     // The agent holds the whole image now; a caller without credentials still gets none of it.
     int mark = upstream.exchanges().size();
@@ -128,10 +101,8 @@ class ContainerdMirrorIT {
     PrivateContainerd.Result refused = anonymous.fetch(ref);
     assertThat(refused.succeeded()).as(refused.toString()).isFalse();
     assertThat(refused.output()).contains("pull access denied");
-    assertThat(anonymous.contentDigests())
-        .doesNotContainAnyElementsOf(
-            image.blobs().stream().map(d -> d.digest().toString()).toList());
-    assertThat(upstream.blobBytesSince(mark)).isZero();
+    assertThat(anonymous.contentDigests()).doesNotContainAnyElementsOf(digests(image));
+    assertThat(blobBytesSince(upstream, mark)).isZero();
   }
 
   /**
@@ -139,9 +110,9 @@ class ContainerdMirrorIT {
    * and each blob crosses once. A second, fresh containerd pulls it again: no blob bytes upstream.
    */
   private void pullTwice(
-      LayeredImage image, CountingRelay upstream, AgentMain agent, String ref, String... flags)
+      LayeredImage image, UpstreamProxy upstream, AgentMain agent, String ref, String... flags)
       throws Exception {
-    long imageBytes = image.blobs().stream().mapToLong(Descriptor::size).sum();
+    long imageBytes = image.blobBytes();
     try (PrivateContainerd first = startContainerd("containerd-1", agent)) {
       long start = System.nanoTime();
       PrivateContainerd.Result pull = first.pull(ref, flags);
@@ -154,7 +125,7 @@ class ContainerdMirrorIT {
         .as("requests at the upstream")
         .isNotEmpty()
         .allSatisfy(e -> assertThat(e.userAgent()).startsWith("shoal-agent"));
-    assertThat(upstream.blobBytesSince(0))
+    assertThat(blobBytesSince(upstream, 0))
         .as("blob bytes sent by the upstream")
         .isEqualTo(imageBytes);
 
@@ -169,9 +140,9 @@ class ContainerdMirrorIT {
           second.snapshotter(), (System.nanoTime() - start) / 1_000_000);
       assertUnpacked(second, ref, image);
     }
-    List<CountingRelay.Exchange> since =
+    List<UpstreamProxy.Exchange> since =
         upstream.exchanges().subList(mark, upstream.exchanges().size());
-    assertThat(upstream.blobBytesSince(mark)).as("upstream blob bytes: %s", since).isZero();
+    assertThat(blobBytesSince(upstream, mark)).as("upstream blob bytes: %s", since).isZero();
     assertThat(since).allSatisfy(e -> assertThat(e.userAgent()).startsWith("shoal-agent"));
     assertThat(agent.metrics().bytesFromStore() - fromStore).isEqualTo(imageBytes);
   }
@@ -180,7 +151,7 @@ class ContainerdMirrorIT {
   private static void assertUnpacked(PrivateContainerd containerd, String ref, LayeredImage image)
       throws Exception {
     assertThat(containerd.contentDigests())
-        .containsAll(image.blobs().stream().map(d -> d.digest().toString()).toList())
+        .containsAll(digests(image))
         .contains(image.digest().toString());
     Map<String, byte[]> expected = image.files();
     Map<String, byte[]> actual = containerd.readFiles(ref, expected.keySet());
@@ -195,15 +166,37 @@ class ContainerdMirrorIT {
     return containerd;
   }
 
+  /** The CNCF registry, the proxy in front of it, and an agent pulling through the proxy. */
+  private record Cncf(CncfRegistry registry, UpstreamProxy upstream, AgentMain agent) {}
+
+  /** Starts the CNCF registry with {@code image} as {@code demo/app:v1}, its proxy and an agent. */
+  private Cncf startCncf(LayeredImage image) throws Exception {
+    CncfRegistry.assumeInstalled();
+    CncfRegistry registry = open(CncfRegistry.start(dir.resolve("cncf")));
+    image.push(registry.client(), "demo/app", "v1");
+    UpstreamProxy upstream = open(UpstreamProxy.start(registry.baseUri()));
+    return new Cncf(registry, upstream, open(startAgent(upstream.uri())));
+  }
+
+  /** The config's and layers' digests, as {@code ctr content ls} lists them. */
+  private static List<String> digests(LayeredImage image) {
+    return image.blobDigests().stream().map(Digest::toString).toList();
+  }
+
+  /**
+   * Body bytes of the upstream's answers to blob GETs (of any status) since exchange {@code mark}.
+   */
+  private static long blobBytesSince(UpstreamProxy upstream, int mark) {
+    List<UpstreamProxy.Exchange> all = upstream.exchanges();
+    return all.subList(Math.min(mark, all.size()), all.size()).stream()
+        .filter(UpstreamProxy.Exchange::blobGet)
+        .mapToLong(UpstreamProxy.Exchange::bodyBytes)
+        .sum();
+  }
+
+  /** An agent as on a host, every default but its loopback ports, pulling from {@code upstream}. */
   private AgentMain startAgent(URI upstream) throws Exception {
-    return AgentMain.start(
-        AgentConfig.defaults(dir.resolve("agent"))
-            .withMirror(
-                MirrorConfig.defaults()
-                    .withListen(new HostPort("127.0.0.1", 0))
-                    .withUpstream(upstream))
-            .withControl(new ControlConfig(new HostPort("127.0.0.1", 0))),
-        Clock.systemUTC());
+    return TestAgents.start(dir.resolve("agent"), upstream, Clock.systemUTC(), m -> m, true);
   }
 
   private <T extends AutoCloseable> T open(T resource) {

@@ -1,17 +1,14 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
+import static dev.shoal.agent.mirror.MirrorClient.manifestPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.agent.AgentMain;
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.registry.Credentials;
-import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
-import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.core.testing.LayeredImage;
 import java.nio.file.Path;
-import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,17 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * repository, even from its cache, only to callers the registry accepts.
  */
 @Timeout(60)
-class MirrorAuthTest {
+class MirrorAuthTest extends ProxiedMirrorTest {
   private static final String USER = "puller";
   private static final String PASSWORD = "right-password";
+  private static final String REPO = "private/app";
+  private static final String TAG = "v1";
 
   @TempDir static Path registryDir;
-  private static CncfRegistry registry;
-  private static TestImage image;
+  @AutoClose private static CncfRegistry registry;
+  private static LayeredImage image;
 
-  @TempDir Path data;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
   private MirrorClient anonymous;
   private MirrorClient right;
   private MirrorClient wrong;
@@ -42,38 +38,16 @@ class MirrorAuthTest {
   static void pushImage() throws Exception {
     CncfRegistry.assumeInstalledWithHtpasswd();
     registry = CncfRegistry.start(registryDir, USER, PASSWORD);
-    String host = registry.baseUri().getHost() + ":" + registry.baseUri().getPort();
-    RegistryClient push =
-        RegistryClient.builder(registry.baseUri())
-            .credentials(Credentials.of(host, USER, PASSWORD))
-            .build();
-    image = TestImage.push(push, "private/app", "v1", 21, 1_500_000, 400_000);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
+    image = LayeredImage.random(21, 1_500_000, 400_000);
+    image.push(registry.client(), REPO, TAG);
   }
 
   @BeforeEach
-  void startAgent() throws Exception {
-    proxy = UpstreamProxy.start(registry.baseUri());
-    agent = TestAgents.start(data, proxy.uri(), Clock.systemUTC());
-    anonymous = new MirrorClient(agent.uri());
+  void start() throws Exception {
+    startAgent(registry.baseUri());
+    anonymous = client;
     right = anonymous.withAuthorization(MirrorClient.basic(USER, PASSWORD));
     wrong = anonymous.withAuthorization(MirrorClient.basic(USER, "wrong-password"));
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
   }
 
   @Test
@@ -95,7 +69,7 @@ class MirrorAuthTest {
       assertThat(a.status()).as(path).isEqualTo(200);
     }
     for (Digest d : image.blobDigests()) {
-      assertThat(right.get(image.blobPath(d)).body()).isEqualTo(image.blob(d));
+      assertThat(right.get(blobPath(REPO, d)).body()).isEqualTo(image.blob(d));
       assertThat(TestAgents.eventuallyHeld(agent, d)).as("cached " + d).isTrue();
     }
 
@@ -111,16 +85,15 @@ class MirrorAuthTest {
       }
     }
     // Still served to the right caller afterwards.
-    assertThat(right.manifest(image.manifestPath(image.tag())).body())
-        .isEqualTo(image.manifest().raw());
+    assertThat(right.manifest(manifestPath(REPO, TAG)).body()).isEqualTo(image.manifest().raw());
   }
 
   private String[] paths() {
     return new String[] {
-      image.manifestPath(image.tag()),
-      image.manifestPath(image.manifest().digest().toString()),
-      image.blobPath(image.configDigest()),
-      image.blobPath(image.layerDigests().get(0)),
+      manifestPath(REPO, TAG),
+      manifestPath(REPO, image.manifest().digest().toString()),
+      blobPath(REPO, image.configDescriptor().digest()),
+      blobPath(REPO, image.layerDigests().get(0)),
     };
   }
 }

@@ -54,6 +54,16 @@ final class MirrorClient {
     return new MirrorClient(base, authorization, http);
   }
 
+  /** The path of a manifest by tag or digest (distribution spec end-3). */
+  static String manifestPath(String repo, String reference) {
+    return "/v2/" + repo + "/manifests/" + reference;
+  }
+
+  /** The path of a blob (distribution spec end-2). */
+  static String blobPath(String repo, Digest digest) {
+    return "/v2/" + repo + "/blobs/" + digest;
+  }
+
   static String basic(String user, String password) {
     return "Basic "
         + Base64.getEncoder()

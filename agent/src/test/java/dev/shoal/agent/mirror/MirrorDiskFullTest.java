@@ -1,12 +1,12 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.shoal.agent.AgentMain;
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,17 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * complete (or stranded partial) blob behind, and the agent keeps serving what fits.
  */
 @Timeout(60)
-class MirrorDiskFullTest {
+class MirrorDiskFullTest extends ProxiedMirrorTest {
   private static final int MIB = 1 << 20;
+  private static final String REPO = "team/big";
 
   @TempDir Path registryDir;
   @TempDir Path mountPoint;
   private boolean mounted;
   private CncfRegistry registry;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
-  private MirrorClient client;
-  private TestImage image;
+  private LayeredImage image;
 
   @BeforeEach
   void start() throws Exception {
@@ -46,22 +44,15 @@ class MirrorDiskFullTest {
     mounted = run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mountPoint.toString());
     assumeTrue(mounted, "mounting a tmpfs needs root; CI runs as root");
     registry = CncfRegistry.start(registryDir);
-    RegistryClient push = RegistryClient.builder(registry.baseUri()).build();
     // Layers: 40 MiB (more than the whole disk), 12 MiB, and two small ones.
-    image = TestImage.push(push, "team/big", "v1", 41, 40 * MIB, 12 * MIB, 200_000, 300_000);
-    proxy = UpstreamProxy.start(registry.baseUri());
-    agent = TestAgents.start(mountPoint.resolve("agent"), proxy.uri(), Clock.systemUTC());
-    client = new MirrorClient(agent.uri());
+    image = LayeredImage.random(41, 40 * MIB, 12 * MIB, 200_000, 300_000);
+    image.push(registry.client(), REPO, "v1");
+    startAgent(registry.baseUri(), Clock.systemUTC(), m -> m, mountPoint.resolve("agent"));
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
+    stopAgent();
     if (registry != null) {
       registry.close();
     }
@@ -76,16 +67,16 @@ class MirrorDiskFullTest {
 
   @Test
   void blobLargerThanTheDisk_isAClearError_andSmallBlobsStillWork() throws Exception {
-    assertThat(client.get(image.blobPath(layer(2))).body()).isEqualTo(image.blob(layer(2)));
+    assertThat(client.get(blobPath(REPO, layer(2))).body()).isEqualTo(image.blob(layer(2)));
 
-    MirrorClient.Answer huge = client.get(image.blobPath(layer(0)));
+    MirrorClient.Answer huge = client.get(blobPath(REPO, layer(0)));
     assertThat(huge.status()).as(huge.text()).isEqualTo(507);
     assertThat(huge.text()).contains("\"code\":\"UNAVAILABLE\"").contains("space");
     assertThat(agent.store().contains(layer(0))).isFalse();
     assertThat(agent.store().info(layer(0))).isEmpty();
 
-    assertThat(client.get(image.blobPath(layer(3))).body()).isEqualTo(image.blob(layer(3)));
-    assertThat(client.get(image.blobPath(layer(2))).body()).isEqualTo(image.blob(layer(2)));
+    assertThat(client.get(blobPath(REPO, layer(3))).body()).isEqualTo(image.blob(layer(3)));
+    assertThat(client.get(blobPath(REPO, layer(2))).body()).isEqualTo(image.blob(layer(2)));
   }
 
   @Test
@@ -96,7 +87,7 @@ class MirrorDiskFullTest {
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return client.get(image.blobPath(twelve));
+                return client.get(blobPath(REPO, twelve));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -114,10 +105,10 @@ class MirrorDiskFullTest {
     assertThat(agent.store().info(twelve)).as("the failed download's pieces are freed").isEmpty();
 
     // The space the failed download held is free again: a small blob fits.
-    assertThat(client.get(image.blobPath(layer(3))).body()).isEqualTo(image.blob(layer(3)));
+    assertThat(client.get(blobPath(REPO, layer(3))).body()).isEqualTo(image.blob(layer(3)));
 
     Files.delete(filler);
-    MirrorClient.Answer again = client.get(image.blobPath(twelve));
+    MirrorClient.Answer again = client.get(blobPath(REPO, twelve));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body()).isEqualTo(image.blob(twelve));
     assertThat(TestAgents.eventuallyHeld(agent, twelve)).isTrue();

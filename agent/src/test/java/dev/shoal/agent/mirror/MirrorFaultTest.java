@@ -1,11 +1,11 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.agent.AgentMain;
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,12 +14,10 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,48 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  * client that leaves does not cancel the download others wait on.
  */
 @Timeout(60)
-class MirrorFaultTest {
+class MirrorFaultTest extends ProxiedMirrorTest {
   private static final int MIB = 1 << 20;
+  private static final String REPO = "team/app";
 
   @TempDir static Path registryDir;
-  private static CncfRegistry registry;
-  private static TestImage image;
-
-  @TempDir Path data;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
-  private MirrorClient client;
+  @AutoClose private static CncfRegistry registry;
+  private static LayeredImage image;
 
   @BeforeAll
   static void pushImage() throws Exception {
     CncfRegistry.assumeInstalled();
     registry = CncfRegistry.start(registryDir);
-    RegistryClient push = RegistryClient.builder(registry.baseUri()).build();
-    image = TestImage.push(push, "team/app", "v1", 7, 6 * MIB + 3, 700_000);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
+    image = LayeredImage.random(7, 6 * MIB + 3, 700_000);
+    image.push(registry.client(), REPO, "v1");
   }
 
   @BeforeEach
-  void startAgent() throws Exception {
-    proxy = UpstreamProxy.start(registry.baseUri());
-    agent = TestAgents.start(data, proxy.uri(), Clock.systemUTC());
-    client = new MirrorClient(agent.uri());
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
+  void start() throws Exception {
+    startAgent(registry.baseUri());
   }
 
   private Digest bigLayer() {
@@ -107,7 +82,7 @@ class MirrorFaultTest {
   void corruptUpstreamBytes_areNeverServedWholeNorCached() throws Exception {
     proxy.corruptBlobs(true);
     for (Digest d : new Digest[] {bigLayer(), smallLayer()}) {
-      MirrorClient.Answer a = client.get(image.blobPath(d));
+      MirrorClient.Answer a = client.get(blobPath(REPO, d));
       assertNotServedWhole(a, image.blob(d), d.toString());
       assertThat(agent.store().contains(d)).as(d.toString()).isFalse();
       assertThat(agent.store().info(d)).as(d + " leaves no partial behind").isEmpty();
@@ -115,7 +90,7 @@ class MirrorFaultTest {
     // A range over the damaged middle that ends before the last piece: never answered whole.
     byte[] big = image.blob(bigLayer());
     MirrorClient.Answer range =
-        client.get(image.blobPath(bigLayer()), "Range", "bytes=0-" + (4 * MIB));
+        client.get(blobPath(REPO, bigLayer()), "Range", "bytes=0-" + (4 * MIB));
     boolean wholeButWrong =
         range.status() == 206
             && range.complete()
@@ -126,7 +101,7 @@ class MirrorFaultTest {
     assertThat(agent.store().contains(bigLayer())).isFalse();
 
     proxy.corruptBlobs(false);
-    MirrorClient.Answer good = client.get(image.blobPath(bigLayer()));
+    MirrorClient.Answer good = client.get(blobPath(REPO, bigLayer()));
     assertThat(good.status()).isEqualTo(200);
     assertThat(good.body()).isEqualTo(image.blob(bigLayer()));
     assertThat(TestAgents.eventuallyHeld(agent, bigLayer())).isTrue();
@@ -135,12 +110,12 @@ class MirrorFaultTest {
   @Test
   void upstreamCutMidBlob_failsNow_andTheNextPullSucceeds() throws Exception {
     proxy.cutBlobsAfter(300_000);
-    MirrorClient.Answer cut = client.get(image.blobPath(bigLayer()));
+    MirrorClient.Answer cut = client.get(blobPath(REPO, bigLayer()));
     assertCutShort(cut, image.blob(bigLayer()), "cut");
     assertThat(agent.store().contains(bigLayer())).isFalse();
 
     proxy.cutBlobsAfter(-1);
-    MirrorClient.Answer next = client.get(image.blobPath(bigLayer()));
+    MirrorClient.Answer next = client.get(blobPath(REPO, bigLayer()));
     assertThat(next.status()).isEqualTo(200);
     assertThat(next.complete()).isTrue();
     assertThat(next.body()).isEqualTo(image.blob(bigLayer()));
@@ -152,14 +127,14 @@ class MirrorFaultTest {
     // Every answer breaks after 1.5 MiB: each attempt keeps what arrived, until the fetch gives up.
     proxy.cutBlobsAfter(3 * MIB / 2);
     byte[] blob = image.blob(bigLayer());
-    MirrorClient.Answer cut = client.get(image.blobPath(bigLayer()));
+    MirrorClient.Answer cut = client.get(blobPath(REPO, bigLayer()));
     assertCutShort(cut, blob, "cut");
     assertThat(agent.store().contains(bigLayer())).isFalse();
     assertThat(agent.store().info(bigLayer()).orElseThrow().piecesHeld()).isPositive();
 
     proxy.cutBlobsAfter(-1);
     proxy.resetCounts();
-    MirrorClient.Answer next = client.get(image.blobPath(bigLayer()));
+    MirrorClient.Answer next = client.get(blobPath(REPO, bigLayer()));
     assertThat(next.body()).isEqualTo(blob);
     assertThat(proxy.blobBytes())
         .as("the next pull fetches only what is missing")
@@ -177,11 +152,11 @@ class MirrorFaultTest {
     leaving
         .getOutputStream()
         .write(
-            ("GET " + image.blobPath(layer) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            ("GET " + blobPath(REPO, layer) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
     assertThat(hold.awaitHeld(Duration.ofSeconds(10))).isTrue();
     // The head comes as a request joins the download: this client now waits on the same fetch.
-    HttpResponse<InputStream> staying = client.send("GET", image.blobPath(layer));
+    HttpResponse<InputStream> staying = client.send("GET", blobPath(REPO, layer));
     assertThat(staying.statusCode()).isEqualTo(200);
     try (leaving) {
       InputStream in = leaving.getInputStream();
@@ -198,7 +173,7 @@ class MirrorFaultTest {
       assertThat(body.readAllBytes()).isEqualTo(image.blob(layer));
     }
     assertThat(TestAgents.eventuallyHeld(agent, layer)).isTrue();
-    assertThat(proxy.gets(image.blobPath(layer))).isEqualTo(1);
+    assertThat(proxy.gets(blobPath(REPO, layer))).isEqualTo(1);
   }
 
   /** The response head up to its blank line, with header names lowercased. */

@@ -1,19 +1,14 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
+import static dev.shoal.agent.mirror.MirrorClient.manifestPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.agent.AgentMain;
-import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.AuthChallenge;
-import dev.shoal.core.registry.Credentials;
-import dev.shoal.core.registry.RegistryClient;
-import dev.shoal.core.testing.UpstreamProxy;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.core.testing.LayeredImage;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,9 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,108 +30,57 @@ import org.junit.jupiter.api.io.TempDir;
  * goes, even from the agent's cache, only to callers the origin accepts for that repository.
  */
 @Timeout(60)
-class MirrorOriginAuthTest {
-  private static final String ADMIN_PASSWORD = "mirror-test-admin-password";
+class MirrorOriginAuthTest extends ProxiedMirrorTest {
   private static final String REPO = "alice/app";
+  private static final String TAG = "v1";
 
   @TempDir static Path originDir;
-  private static OriginMain origin;
-  private static TestImage image;
+  @AutoClose private static TestOrigin origin;
+  private static LayeredImage image;
   private static final HttpClient http = MirrorClient.newHttpClient();
 
-  @TempDir Path data;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
   private MirrorClient anonymous;
 
   @BeforeAll
   static void startOrigin() throws Exception {
-    origin =
-        OriginMain.start(
-            OriginConfig.defaults(originDir)
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC(),
-            Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
-            System.out);
-    addAccount("alice");
-    addAccount("bob");
-    URI o = origin.uri();
-    RegistryClient alice =
-        RegistryClient.builder(o)
-            .credentials(Credentials.of(o.getHost() + ":" + o.getPort(), "alice", "alice-password"))
-            .build();
-    image = TestImage.push(alice, REPO, "v1", 31, 1_200_000, 300_000);
-  }
-
-  @AfterAll
-  static void stopOrigin() {
-    if (origin != null) {
-      origin.close();
-    }
+    origin = TestOrigin.start(originDir, Clock.systemUTC(), "alice", "bob");
+    image = LayeredImage.random(31, 1_200_000, 300_000);
+    image.push(origin.client("alice"), REPO, TAG);
   }
 
   @BeforeEach
-  void startAgent() throws Exception {
-    proxy = UpstreamProxy.start(origin.uri());
-    agent = TestAgents.start(data, proxy.uri(), Clock.systemUTC());
-    anonymous = new MirrorClient(agent.uri());
-  }
-
-  @AfterEach
-  void stopAgent() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
-  }
-
-  private static void addAccount(String name) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(origin.uri().resolve("/shoal/v1/accounts"))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", MirrorClient.basic("admin", ADMIN_PASSWORD))
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\""
-                            + name
-                            + "\",\"password\":\""
-                            + name
-                            + "-password\",\"role\":\"user\"}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  void start() throws Exception {
+    startAgent(origin.uri());
+    anonymous = client;
   }
 
   @Test
   void privateRepository_onlyTheRightCallerIsServed_evenFromTheCache() throws Exception {
-    MirrorClient alice = anonymous.withAuthorization(MirrorClient.basic("alice", "alice-password"));
+    MirrorClient alice =
+        anonymous.withAuthorization(MirrorClient.basic("alice", TestOrigin.password("alice")));
     Digest layer = image.layerDigests().get(0);
 
-    MirrorClient.Answer challenged = anonymous.manifest(image.manifestPath(image.tag()));
+    MirrorClient.Answer challenged = anonymous.manifest(manifestPath(REPO, TAG));
     assertThat(challenged.status()).isEqualTo(401);
     assertThat(challenged.header("WWW-Authenticate"))
         .startsWith("Bearer realm=\"" + origin.uri() + "/token\"");
 
-    assertThat(alice.manifest(image.manifestPath(image.tag())).body())
-        .isEqualTo(image.manifest().raw());
+    assertThat(alice.manifest(manifestPath(REPO, TAG)).body()).isEqualTo(image.manifest().raw());
     for (Digest d : image.blobDigests()) {
-      assertThat(alice.get(image.blobPath(d)).body()).isEqualTo(image.blob(d));
+      assertThat(alice.get(blobPath(REPO, d)).body()).isEqualTo(image.blob(d));
       assertThat(TestAgents.eventuallyHeld(agent, d)).isTrue();
     }
 
     // Cached now; still refused to whoever the origin refuses.
     MirrorClient wrongPassword =
         anonymous.withAuthorization(MirrorClient.basic("alice", "not-her-password"));
-    MirrorClient bob = anonymous.withAuthorization(MirrorClient.basic("bob", "bob-password"));
+    MirrorClient bob =
+        anonymous.withAuthorization(MirrorClient.basic("bob", TestOrigin.password("bob")));
     for (String path :
         new String[] {
-          image.manifestPath(image.tag()),
-          image.manifestPath(image.manifest().digest().toString()),
-          image.blobPath(layer)
+          manifestPath(REPO, TAG),
+          manifestPath(REPO, image.manifest().digest().toString()),
+          blobPath(REPO, layer)
         }) {
       MirrorClient.Answer none = anonymous.get(path, "Accept", MirrorClient.ACCEPT_ALL);
       assertThat(none.status()).as("anonymous " + path).isEqualTo(401);
@@ -154,7 +96,8 @@ class MirrorOriginAuthTest {
 
   @Test
   void bearerTokenFromTheChallengesRealm_isServed() throws Exception {
-    MirrorClient.Answer challenged = anonymous.get(image.blobPath(image.configDigest()));
+    MirrorClient.Answer challenged =
+        anonymous.get(blobPath(REPO, image.configDescriptor().digest()));
     assertThat(challenged.status()).isEqualTo(401);
     AuthChallenge c = AuthChallenge.parse(challenged.header("WWW-Authenticate")).orElseThrow();
     assertThat(c.isBearer()).isTrue();
@@ -162,19 +105,21 @@ class MirrorOriginAuthTest {
     String aliceToken = token(c, "alice", REPO);
     MirrorClient withToken = anonymous.withAuthorization("Bearer " + aliceToken);
     for (Digest d : image.blobDigests()) {
-      MirrorClient.Answer a = withToken.get(image.blobPath(d));
+      MirrorClient.Answer a = withToken.get(blobPath(REPO, d));
       assertThat(a.status()).as(d.toString()).isEqualTo(200);
       assertThat(a.body()).isEqualTo(image.blob(d));
     }
-    assertThat(withToken.manifest(image.manifestPath(image.tag())).body())
+    assertThat(withToken.manifest(manifestPath(REPO, TAG)).body())
         .isEqualTo(image.manifest().raw());
 
     // Bob's token for the same repository grants nothing there.
     String bobToken = token(c, "bob", REPO);
     MirrorClient.Answer refused =
-        anonymous.withAuthorization("Bearer " + bobToken).get(image.blobPath(image.configDigest()));
+        anonymous
+            .withAuthorization("Bearer " + bobToken)
+            .get(blobPath(REPO, image.configDescriptor().digest()));
     assertThat(refused.status()).isIn(401, 403, 404);
-    assertThat(refused.body()).isNotEqualTo(image.blob(image.configDigest()));
+    assertThat(refused.body()).isNotEqualTo(image.blob(image.configDescriptor().digest()));
   }
 
   /** A token from the realm the challenge named, as a client gets one (Basic, pull scope). */
@@ -188,7 +133,7 @@ class MirrorOriginAuthTest {
         http.send(
             HttpRequest.newBuilder(URI.create(c.param("realm").orElseThrow() + "?" + query))
                 .timeout(Duration.ofSeconds(10))
-                .header("Authorization", MirrorClient.basic(user, user + "-password"))
+                .header("Authorization", MirrorClient.basic(user, TestOrigin.password(user)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -1,13 +1,14 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
+import static dev.shoal.agent.mirror.MirrorClient.manifestPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.agent.AgentMain;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.MutableClock;
-import dev.shoal.core.testing.UpstreamProxy;
 import dev.shoal.core.testing.UpstreamProxy.Outage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,36 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
  * digest keeps flowing.
  */
 @Timeout(60)
-class MirrorTagTest {
+class MirrorTagTest extends ProxiedMirrorTest {
   private static final Duration TAG_TTL = Duration.ofSeconds(30);
 
   @TempDir Path registryDir;
-  @TempDir Path data;
   private final MutableClock clock = MutableClock.atEpochPlusDays(20_000);
   private CncfRegistry registry;
   private RegistryClient push;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
-  private MirrorClient client;
 
   @BeforeEach
   void start() throws Exception {
     CncfRegistry.assumeInstalled();
     registry = CncfRegistry.start(registryDir);
-    push = RegistryClient.builder(registry.baseUri()).build();
-    proxy = UpstreamProxy.start(registry.baseUri());
-    agent = TestAgents.start(data, proxy.uri(), clock, m -> m.withTagTtl(TAG_TTL), false);
-    client = new MirrorClient(agent.uri());
+    push = registry.client();
+    startAgent(registry.baseUri(), clock, m -> m.withTagTtl(TAG_TTL), data);
   }
 
   @AfterEach
   void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
+    stopAgent();
     if (registry != null) {
       registry.close();
     }
@@ -60,11 +50,13 @@ class MirrorTagTest {
 
   @Test
   void tag_isResolvedAgainOnlyAfterTheTtl() throws Exception {
-    TestImage v1 = TestImage.push(push, "team/tool", "latest", 1, 1000);
-    String tagPath = v1.manifestPath("latest");
+    LayeredImage v1 = LayeredImage.random(1, 1000);
+    v1.push(push, "team/tool", "latest");
+    String tagPath = manifestPath("team/tool", "latest");
     assertThat(client.manifest(tagPath).body()).isEqualTo(v1.manifest().raw());
 
-    TestImage v2 = TestImage.push(push, "team/tool", "latest", 2, 2000);
+    LayeredImage v2 = LayeredImage.random(2, 2000);
+    v2.push(push, "team/tool", "latest");
     assertThat(v2.manifest().digest()).isNotEqualTo(v1.manifest().digest());
 
     clock.advance(TAG_TTL.minusSeconds(1));
@@ -92,10 +84,11 @@ class MirrorTagTest {
   }
 
   private void servesFromCacheDuring(Outage outage) throws Exception {
-    TestImage image = TestImage.push(push, "team/db", "15", 3, 300_000, 2_000_000);
+    LayeredImage image = LayeredImage.random(3, 300_000, 2_000_000);
+    image.push(push, "team/db", "15");
     Digest layer = image.layerDigests().get(1);
-    assertThat(client.manifest(image.manifestPath("15")).status()).isEqualTo(200);
-    assertThat(client.get(image.blobPath(layer)).body()).isEqualTo(image.blob(layer));
+    assertThat(client.manifest(manifestPath("team/db", "15")).status()).isEqualTo(200);
+    assertThat(client.get(blobPath("team/db", layer)).body()).isEqualTo(image.blob(layer));
     Digest neverPulled = image.layerDigests().get(0);
 
     proxy.outage(outage);
@@ -103,30 +96,31 @@ class MirrorTagTest {
     // fallback.
     clock.advance(Duration.ofMinutes(5));
 
-    MirrorClient.Answer tag = client.manifest(image.manifestPath("15"));
+    MirrorClient.Answer tag = client.manifest(manifestPath("team/db", "15"));
     assertThat(tag.status()).isEqualTo(200);
     assertThat(tag.body()).isEqualTo(image.manifest().raw());
     assertThat(tag.header("Warning")).startsWith("110 ").contains("Stale");
     assertThat(agent.metrics().staleTags()).isEqualTo(1);
 
     MirrorClient.Answer byDigest =
-        client.manifest(image.manifestPath(image.manifest().digest().toString()));
+        client.manifest(manifestPath("team/db", image.manifest().digest().toString()));
     assertThat(byDigest.status()).isEqualTo(200);
     assertThat(byDigest.body()).isEqualTo(image.manifest().raw());
     assertThat(byDigest.header("Warning")).isNull();
 
-    MirrorClient.Answer blob = client.get(image.blobPath(layer));
+    MirrorClient.Answer blob = client.get(blobPath("team/db", layer));
     assertThat(blob.status()).isEqualTo(200);
     assertThat(blob.body()).isEqualTo(image.blob(layer));
 
-    MirrorClient.Answer missing = client.get(image.blobPath(neverPulled));
+    MirrorClient.Answer missing = client.get(blobPath("team/db", neverPulled));
     assertThat(missing.status()).isEqualTo(502);
     assertThat(missing.text()).contains("unreachable");
 
     proxy.heal();
-    MirrorClient.Answer back = client.manifest(image.manifestPath("15"));
+    MirrorClient.Answer back = client.manifest(manifestPath("team/db", "15"));
     assertThat(back.status()).isEqualTo(200);
     assertThat(back.header("Warning")).isNull();
-    assertThat(client.get(image.blobPath(neverPulled)).body()).isEqualTo(image.blob(neverPulled));
+    assertThat(client.get(blobPath("team/db", neverPulled)).body())
+        .isEqualTo(image.blob(neverPulled));
   }
 }

@@ -1,5 +1,7 @@
 package dev.shoal.agent.mirror;
 
+import static dev.shoal.agent.mirror.MirrorClient.blobPath;
+import static dev.shoal.agent.mirror.MirrorClient.manifestPath;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.agent.AgentMain;
@@ -8,15 +10,14 @@ import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
-import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.core.testing.LayeredImage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,56 +30,37 @@ import org.junit.jupiter.api.io.TempDir;
  * upstream sent is counted by a proxy between the two.
  */
 @Timeout(60)
-class MirrorTest {
+class MirrorTest extends ProxiedMirrorTest {
   private static final int MIB = 1 << 20;
+  private static final String REPO = "team/app";
+  private static final String TAG = "v1";
+  private static final String INDEX_TAG = "v1-index";
 
   @TempDir static Path registryDir;
-  private static CncfRegistry registry;
+  @AutoClose private static CncfRegistry registry;
   private static RegistryClient push;
-  private static TestImage image;
-
-  @TempDir Path data;
-  private UpstreamProxy proxy;
-  private AgentMain agent;
-  private MirrorClient client;
+  private static LayeredImage image;
 
   @BeforeAll
   static void pushImage() throws Exception {
     CncfRegistry.assumeInstalled();
     registry = CncfRegistry.start(registryDir);
-    push = RegistryClient.builder(registry.baseUri()).build();
-    image = TestImage.push(push, "team/app", "v1", 1, 3 * MIB + 17, 5 * MIB, 2 * MIB + 1);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    if (registry != null) {
-      registry.close();
-    }
+    push = registry.client();
+    image = LayeredImage.random(1, 3 * MIB + 17, 5 * MIB, 2 * MIB + 1);
+    image.push(push, REPO, TAG);
+    image.pushIndex(push, REPO, INDEX_TAG);
   }
 
   @BeforeEach
-  void startAgent() throws Exception {
-    proxy = UpstreamProxy.start(registry.baseUri());
-    agent = TestAgents.start(data, proxy.uri(), Clock.systemUTC());
-    client = new MirrorClient(agent.uri());
-  }
-
-  @AfterEach
-  void stop() {
-    if (agent != null) {
-      agent.close();
-    }
-    if (proxy != null) {
-      proxy.close();
-    }
+  void start() throws Exception {
+    startAgent(registry.baseUri());
   }
 
   @Test
   void manifestByTagAndByDigest_areByteExactWithTypeAndDigest() throws Exception {
     String digest = image.manifest().digest().toString();
-    for (String ref : new String[] {image.tag(), digest}) {
-      MirrorClient.Answer m = client.manifest(image.manifestPath(ref));
+    for (String ref : new String[] {TAG, digest}) {
+      MirrorClient.Answer m = client.manifest(manifestPath(REPO, ref));
       assertThat(m.status()).as(ref).isEqualTo(200);
       assertThat(m.body()).as(ref).isEqualTo(image.manifest().raw());
       assertThat(m.header("Content-Type")).as(ref).isEqualTo(MediaTypes.OCI_MANIFEST);
@@ -86,7 +68,7 @@ class MirrorTest {
       assertThat(m.contentLength()).as(ref).hasValue(image.manifest().size());
     }
 
-    MirrorClient.Answer head = client.head(image.manifestPath(image.tag()), "Accept", "*/*");
+    MirrorClient.Answer head = client.head(manifestPath(REPO, TAG), "Accept", "*/*");
     assertThat(head.status()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
     assertThat(head.contentLength()).hasValue(image.manifest().size());
@@ -94,21 +76,21 @@ class MirrorTest {
     assertThat(head.header("Content-Type")).isEqualTo(MediaTypes.OCI_MANIFEST);
 
     // The tag was resolved once, the manifest fetched once; the rest came from the agent.
-    assertThat(proxy.requests("HEAD", image.manifestPath(image.tag()))).isEqualTo(1);
-    assertThat(proxy.gets(image.manifestPath(digest))).isEqualTo(1);
-    assertThat(proxy.gets(image.manifestPath(image.tag()))).isZero();
+    assertThat(proxy.requests("HEAD", manifestPath(REPO, TAG))).isEqualTo(1);
+    assertThat(proxy.gets(manifestPath(REPO, digest))).isEqualTo(1);
+    assertThat(proxy.gets(manifestPath(REPO, TAG))).isZero();
   }
 
   @Test
   void indexByTag_isByteExact_andItsManifestFollows() throws Exception {
-    MirrorClient.Answer index = client.manifest(image.manifestPath(image.indexTag()));
+    MirrorClient.Answer index = client.manifest(manifestPath(REPO, INDEX_TAG));
     assertThat(index.status()).isEqualTo(200);
     assertThat(index.body()).isEqualTo(image.index().raw());
     assertThat(index.header("Content-Type")).isEqualTo(MediaTypes.OCI_INDEX);
     assertThat(index.header("Docker-Content-Digest")).isEqualTo(image.index().digest().toString());
 
     MirrorClient.Answer child =
-        client.manifest(image.manifestPath(image.index().manifests().get(0).digest().toString()));
+        client.manifest(manifestPath(REPO, image.index().manifests().get(0).digest().toString()));
     assertThat(child.status()).isEqualTo(200);
     assertThat(child.body()).isEqualTo(image.manifest().raw());
     assertThat(child.header("Content-Type")).isEqualTo(MediaTypes.OCI_MANIFEST);
@@ -117,9 +99,9 @@ class MirrorTest {
   @Test
   void blobs_areByteExact_andTheSecondPullSendsNoUpstreamBlobBytes() throws Exception {
     pullAll();
-    assertThat(proxy.blobBytes()).isEqualTo(image.totalBlobBytes());
+    assertThat(proxy.blobBytes()).isEqualTo(image.blobBytes());
     for (Digest d : image.blobDigests()) {
-      assertThat(proxy.gets(image.blobPath(d))).as(d.toString()).isEqualTo(1);
+      assertThat(proxy.gets(blobPath(REPO, d))).as(d.toString()).isEqualTo(1);
       assertThat(TestAgents.eventuallyHeld(agent, d)).as(d.toString()).isTrue();
     }
 
@@ -130,10 +112,10 @@ class MirrorTest {
   }
 
   private void pullAll() throws Exception {
-    MirrorClient.Answer m = client.manifest(image.manifestPath(image.tag()));
+    MirrorClient.Answer m = client.manifest(manifestPath(REPO, TAG));
     assertThat(m.body()).isEqualTo(image.manifest().raw());
     for (Digest d : image.blobDigests()) {
-      MirrorClient.Answer b = client.get(image.blobPath(d));
+      MirrorClient.Answer b = client.get(blobPath(REPO, d));
       assertThat(b.status()).as(d.toString()).isEqualTo(200);
       assertThat(b.complete()).as(d.toString()).isTrue();
       assertThat(Arrays.equals(b.body(), image.blob(d))).as(d + " byte-exact").isTrue();
@@ -155,7 +137,7 @@ class MirrorTest {
     };
     for (String when : new String[] {"cold", "warm"}) {
       for (String[] r : ranges) {
-        MirrorClient.Answer a = client.get(image.blobPath(layer), "Range", r[0]);
+        MirrorClient.Answer a = client.get(blobPath(REPO, layer), "Range", r[0]);
         int start = Integer.parseInt(r[1]);
         int end = Integer.parseInt(r[2]);
         assertThat(a.status()).as(when + " " + r[0]).isEqualTo(206);
@@ -169,9 +151,9 @@ class MirrorTest {
       }
       assertThat(TestAgents.eventuallyHeld(agent, layer)).as(when).isTrue();
     }
-    assertThat(proxy.gets(image.blobPath(layer))).isEqualTo(1);
+    assertThat(proxy.gets(blobPath(REPO, layer))).isEqualTo(1);
 
-    MirrorClient.Answer beyond = client.get(image.blobPath(layer), "Range", "bytes=" + size + "-");
+    MirrorClient.Answer beyond = client.get(blobPath(REPO, layer), "Range", "bytes=" + size + "-");
     assertThat(beyond.status()).isEqualTo(416);
     assertThat(beyond.header("Content-Range")).isEqualTo("bytes */" + size);
   }
@@ -179,15 +161,15 @@ class MirrorTest {
   @Test
   void head_onColdAndWarmBlobs_givesSizeAndDigestWithoutDownloading() throws Exception {
     Digest layer = image.layerDigests().get(0);
-    MirrorClient.Answer cold = client.head(image.blobPath(layer));
+    MirrorClient.Answer cold = client.head(blobPath(REPO, layer));
     assertThat(cold.status()).isEqualTo(200);
     assertThat(cold.body()).isEmpty();
     assertThat(cold.contentLength()).hasValue(image.blob(layer).length);
     assertThat(cold.header("Docker-Content-Digest")).isEqualTo(layer.toString());
     assertThat(proxy.blobGets()).as("a HEAD downloads nothing").isZero();
 
-    assertThat(client.get(image.blobPath(layer)).body()).isEqualTo(image.blob(layer));
-    MirrorClient.Answer warm = client.head(image.blobPath(layer));
+    assertThat(client.get(blobPath(REPO, layer)).body()).isEqualTo(image.blob(layer));
+    MirrorClient.Answer warm = client.head(blobPath(REPO, layer));
     assertThat(warm.status()).isEqualTo(200);
     assertThat(warm.body()).isEmpty();
     assertThat(warm.contentLength()).hasValue(image.blob(layer).length);
@@ -196,7 +178,8 @@ class MirrorTest {
 
   @Test
   void ns_selectsTheUpstream_andOfficialDockerHubNamesGetLibrary() throws Exception {
-    TestImage official = TestImage.push(push, "library/busybox", "1.36", 5, 100_000);
+    LayeredImage official = LayeredImage.random(5, 100_000);
+    official.push(push, "library/busybox", "1.36");
     Digest layer = official.layerDigests().get(0);
     // The default upstream is down: only ?ns= can reach the registry, named as Docker Hub.
     URI nowhere = URI.create("http://127.0.0.1:1");
@@ -215,7 +198,7 @@ class MirrorTest {
       assertThat(m.body()).isEqualTo(official.manifest().raw());
       assertThat(c.get("/v2/busybox/blobs/" + layer + "?ns=docker.io").body())
           .isEqualTo(official.blob(layer));
-      assertThat(proxy.gets(official.blobPath(layer))).isEqualTo(1);
+      assertThat(proxy.gets(blobPath("library/busybox", layer))).isEqualTo(1);
       // Docker Hub's other names are the same registry.
       assertThat(c.manifest("/v2/library/busybox/manifests/1.36?ns=index.docker.io").body())
           .isEqualTo(official.manifest().raw());
@@ -232,10 +215,10 @@ class MirrorTest {
   @Test
   void unknownContent_is404WithTheOciCode() throws Exception {
     Digest missing = Digest.sha256Of(new byte[] {1, 2, 3});
-    MirrorClient.Answer blob = client.get(image.blobPath(missing));
+    MirrorClient.Answer blob = client.get(blobPath(REPO, missing));
     assertThat(blob.status()).isEqualTo(404);
     assertThat(blob.text()).contains("\"code\":\"BLOB_UNKNOWN\"");
-    MirrorClient.Answer tag = client.manifest(image.manifestPath("no-such-tag"));
+    MirrorClient.Answer tag = client.manifest(manifestPath(REPO, "no-such-tag"));
     assertThat(tag.status()).isEqualTo(404);
     assertThat(tag.text()).contains("\"code\":\"MANIFEST_UNKNOWN\"");
     assertThat(agent.store().contains(missing)).isFalse();

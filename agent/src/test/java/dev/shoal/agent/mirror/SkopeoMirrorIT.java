@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.agent.AgentMain;
-import dev.shoal.agent.config.AgentConfig;
-import dev.shoal.agent.config.ControlConfig;
-import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
-import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
 import java.nio.charset.StandardCharsets;
@@ -49,16 +45,8 @@ class SkopeoMirrorIT {
     CncfRegistry.assumeInstalled();
     cncf = CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")));
     image = LayeredImage.sample(21);
-    image.push(RegistryClient.builder(cncf.baseUri()).build(), "demo/app", "v1");
-    agent =
-        AgentMain.start(
-            AgentConfig.defaults(dir.resolve("agent"))
-                .withMirror(
-                    MirrorConfig.defaults()
-                        .withListen(new HostPort("127.0.0.1", 0))
-                        .withUpstream(cncf.baseUri()))
-                .withControl(new ControlConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC());
+    image.push(cncf.client(), "demo/app", "v1");
+    agent = TestAgents.start(dir.resolve("agent"), cncf.baseUri(), Clock.systemUTC(), m -> m, true);
     policy = dir.resolve("policy.json");
     Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
   }

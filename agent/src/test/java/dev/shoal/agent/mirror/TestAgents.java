@@ -19,11 +19,6 @@ final class TestAgents {
 
   private TestAgents() {}
 
-  /** An agent pulling through {@code upstream}, with data in {@code data}. */
-  static AgentMain start(Path data, URI upstream, Clock clock) throws IOException {
-    return start(data, upstream, clock, m -> m, false);
-  }
-
   /**
    * An agent pulling through {@code upstream}.
    *

@@ -118,19 +118,7 @@ public final class PartialBlob {
    * @throws PieceMismatchException when the bytes do not match the piece table; nothing is kept
    */
   public void writePiece(int piece, ByteBuffer data) throws IOException {
-    int length = lengthOf(piece);
-    if (data.remaining() != length) {
-      throw new IOException(
-          "piece "
-              + piece
-              + " of "
-              + digest
-              + ": "
-              + data.remaining()
-              + " bytes (expected: "
-              + length
-              + ")");
-    }
+    int length = checkLength(piece, data);
     List<byte[]> table = pieceHashes;
     if (!table.isEmpty()) {
       Hashing h = new Hashing(DigestAlgorithm.SHA256);
@@ -144,11 +132,7 @@ public final class PartialBlob {
     if (has(piece)) {
       return;
     }
-    long pos = offsetOf(piece);
-    ByteBuffer src = data.duplicate();
-    while (src.hasRemaining()) {
-      pos += channel.write(src, pos);
-    }
+    writeAt(piece, data);
     channel.force(false);
     markHeld(piece, length);
   }
@@ -159,6 +143,12 @@ public final class PartialBlob {
    * one disk flush for all of them. Until then the piece does not count as held.
    */
   public void writeUnsynced(int piece, ByteBuffer data) throws IOException {
+    checkLength(piece, data);
+    writeAt(piece, data);
+  }
+
+  /** The length of piece {@code piece}, which {@code data} must have left to read. */
+  private int checkLength(int piece, ByteBuffer data) throws IOException {
     int length = lengthOf(piece);
     if (data.remaining() != length) {
       throw new IOException(
@@ -172,6 +162,11 @@ public final class PartialBlob {
               + length
               + ")");
     }
+    return length;
+  }
+
+  /** Writes {@code data} (not consuming it) at the piece's offset in the file. */
+  private void writeAt(int piece, ByteBuffer data) throws IOException {
     long pos = offsetOf(piece);
     ByteBuffer src = data.duplicate();
     while (src.hasRemaining()) {

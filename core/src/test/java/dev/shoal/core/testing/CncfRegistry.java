@@ -2,6 +2,8 @@ package dev.shoal.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.core.registry.Credentials;
+import dev.shoal.core.registry.RegistryClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,11 +34,13 @@ public final class CncfRegistry implements AutoCloseable {
   private final Process process;
   private final URI baseUri;
   private final Path log;
+  private final Credentials credentials;
 
-  private CncfRegistry(Process process, URI baseUri, Path log) {
+  private CncfRegistry(Process process, URI baseUri, Path log, Credentials credentials) {
     this.process = process;
     this.baseUri = baseUri;
     this.log = log;
+    this.credentials = credentials;
   }
 
   /** Skips the calling test (JUnit assumption) when the registry is not installed. */
@@ -90,7 +94,10 @@ public final class CncfRegistry implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    CncfRegistry registry = new CncfRegistry(process, URI.create("http://127.0.0.1:" + port), log);
+    URI baseUri = URI.create("http://127.0.0.1:" + port);
+    Credentials credentials =
+        user == null ? Credentials.none() : Credentials.of(baseUri.getAuthority(), user, password);
+    CncfRegistry registry = new CncfRegistry(process, baseUri, log, credentials);
     try {
       registry.awaitReady();
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -103,6 +110,11 @@ public final class CncfRegistry implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT}. */
   public URI baseUri() {
     return baseUri;
+  }
+
+  /** A client of this registry, logged in as its htpasswd user when it has one. */
+  public RegistryClient client() {
+    return RegistryClient.builder(baseUri).credentials(credentials).build();
   }
 
   /** What the registry logged so far, for failure messages. */

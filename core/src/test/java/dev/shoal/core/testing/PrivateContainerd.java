@@ -186,26 +186,52 @@ public final class PrivateContainerd implements AutoCloseable {
     return ls.output().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
   }
 
+  /** What a test does with an image's mounted root file system. */
+  @FunctionalInterface
+  public interface RootfsReader<T> {
+    T read(Path rootfs) throws IOException;
+  }
+
   /**
-   * Mounts the pulled image's root file system read-only, reads {@code paths} (relative to it) and
-   * unmounts it again. A path that is not a regular file in the image is absent from the answer.
+   * Mounts the pulled image's root file system read-only (with {@link #snapshotter()}), hands it to
+   * {@code reader} and unmounts it again, also when the reader fails.
    */
-  public Map<String, byte[]> readFiles(String ref, Collection<String> paths)
+  public <T> T withMounted(String ref, RootfsReader<T> reader)
       throws IOException, InterruptedException {
     Path target = Files.createDirectories(dir.resolve("mnt-" + runs.incrementAndGet()));
     require(ctr(List.of("images", "mount", "--snapshotter", snapshotter, ref, target.toString())));
-    Map<String, byte[]> files = new LinkedHashMap<>();
+    T read;
     try {
-      for (String p : paths) {
-        Path file = target.resolve(p).normalize();
-        if (file.startsWith(target) && Files.isRegularFile(file)) {
-          files.put(p, Files.readAllBytes(file));
-        }
+      read = reader.read(target);
+    } catch (IOException | RuntimeException | Error e) {
+      Result unmounted = ctr(List.of("images", "unmount", "--rm", target.toString()));
+      if (!unmounted.succeeded()) {
+        e.addSuppressed(new IOException(unmounted.toString()));
       }
-    } finally {
-      require(ctr(List.of("images", "unmount", "--rm", target.toString())));
+      throw e;
     }
-    return files;
+    require(ctr(List.of("images", "unmount", "--rm", target.toString())));
+    return read;
+  }
+
+  /**
+   * Reads {@code paths} (relative to the root) of the pulled image's mounted root file system. A
+   * path that is not a regular file in the image is absent from the answer.
+   */
+  public Map<String, byte[]> readFiles(String ref, Collection<String> paths)
+      throws IOException, InterruptedException {
+    return withMounted(
+        ref,
+        root -> {
+          Map<String, byte[]> files = new LinkedHashMap<>();
+          for (String p : paths) {
+            Path file = root.resolve(p).normalize();
+            if (file.startsWith(root) && Files.isRegularFile(file)) {
+              files.put(p, Files.readAllBytes(file));
+            }
+          }
+          return files;
+        });
   }
 
   /** Runs {@code ctr --address SOCKET ARGS…} for at most {@link #CTR_TIMEOUT}. */

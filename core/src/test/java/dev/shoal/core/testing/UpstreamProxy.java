@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,8 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An HTTP reverse proxy on 127.0.0.1 in front of a registry, for tests of a pull-through mirror. It
- * counts, outside the mirror, what the upstream sent (blob body bytes, requests per path) and
- * injects faults that tests switch at runtime: corrupt or cut blob bodies, a held body, an outage.
+ * counts, outside the mirror, what the upstream sent (blob body bytes, requests per path, and each
+ * exchange with its {@code User-Agent}) and injects faults that tests switch at runtime: corrupt or
+ * cut blob bodies, a held body, an outage.
  *
  * <p>Methods, paths with query, headers (with {@code Authorization} and {@code WWW-Authenticate})
  * and status are relayed as they are; redirects are passed on, never followed. A Bearer challenge
@@ -54,6 +56,17 @@ public final class UpstreamProxy implements AutoCloseable {
     REFUSE,
     /** Every request answered {@code 503 Service Unavailable}. */
     UNAVAILABLE
+  }
+
+  /**
+   * One request the proxy answered: method, path (without query), the client's {@code User-Agent}
+   * ({@code ""} when it sent none), the status, and the body bytes sent back.
+   */
+  public record Exchange(String method, String path, String userAgent, int status, long bodyBytes) {
+    /** Whether this was a {@code GET} of a blob (not of an upload), whatever its answer. */
+    public boolean blobGet() {
+      return method.equals("GET") && isBlob(path);
+    }
   }
 
   /** Longest a held blob body waits for {@link Hold#release()}: every wait in a test is bounded. */
@@ -81,6 +94,7 @@ public final class UpstreamProxy implements AutoCloseable {
   private HttpServer server; // guarded by serverLock; null while refusing
 
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
   private final AtomicLong blobBytes = new AtomicLong();
   private volatile boolean corrupt;
   private volatile long cutAfter = -1;
@@ -146,8 +160,17 @@ public final class UpstreamProxy implements AutoCloseable {
     return requests.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
+  /**
+   * Every exchange since the last reset, in the order the proxy finished answering; one whose
+   * client went away mid-answer is missing.
+   */
+  public List<Exchange> exchanges() {
+    return List.copyOf(exchanges);
+  }
+
   public void resetCounts() {
     requests.clear();
+    exchanges.clear();
     blobBytes.set(0);
   }
 
@@ -265,31 +288,44 @@ public final class UpstreamProxy implements AutoCloseable {
       String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
       String path = ex.getRequestURI().getRawPath();
       requests.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
-      if (outage != Outage.NONE) {
-        byte[] body =
-            "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"upstream down (test)\"}]}"
-                .getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(503, method.equals("HEAD") ? -1 : body.length);
-        if (!method.equals("HEAD")) {
-          ex.getResponseBody().write(body);
-        }
-        return;
+      String userAgent = ex.getRequestHeaders().getFirst("User-Agent");
+      Answered a = answer(ex, method, path);
+      exchanges.add(
+          new Exchange(
+              method, path, userAgent == null ? "" : userAgent, a.status(), a.bodyBytes()));
+    }
+  }
+
+  /** What the proxy sent back. */
+  private record Answered(int status, long bodyBytes) {}
+
+  /** Answers the request, from the upstream or as the outage has it. */
+  private Answered answer(HttpExchange ex, String method, String path) throws IOException {
+    if (outage != Outage.NONE) {
+      byte[] body =
+          "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"upstream down (test)\"}]}"
+              .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.sendResponseHeaders(503, method.equals("HEAD") ? -1 : body.length);
+      if (method.equals("HEAD")) {
+        return new Answered(503, 0);
       }
-      HttpResponse<InputStream> answer;
-      try {
-        answer = client.send(forward(ex, method), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ex.sendResponseHeaders(502, -1);
-        return;
-      } catch (IOException e) {
-        ex.sendResponseHeaders(502, -1);
-        return;
-      }
-      try (InputStream in = answer.body()) {
-        relay(ex, method, path, answer, in);
-      }
+      ex.getResponseBody().write(body);
+      return new Answered(503, body.length);
+    }
+    HttpResponse<InputStream> answer;
+    try {
+      answer = client.send(forward(ex, method), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ex.sendResponseHeaders(502, -1);
+      return new Answered(502, 0);
+    } catch (IOException e) {
+      ex.sendResponseHeaders(502, -1);
+      return new Answered(502, 0);
+    }
+    try (InputStream in = answer.body()) {
+      return new Answered(answer.statusCode(), relay(ex, method, path, answer, in));
     }
   }
 
@@ -321,7 +357,8 @@ public final class UpstreamProxy implements AutoCloseable {
     return b.build();
   }
 
-  private void relay(
+  /** Relays the upstream's answer; returns the body bytes sent on. */
+  private long relay(
       HttpExchange ex, String method, String path, HttpResponse<InputStream> answer, InputStream in)
       throws IOException {
     Headers out = ex.getResponseHeaders();
@@ -341,15 +378,16 @@ public final class UpstreamProxy implements AutoCloseable {
         out.set("Content-Length", Long.toString(length));
       }
       ex.sendResponseHeaders(status, -1);
-      return;
+      return 0;
     }
     // 0 to the JDK server means "chunked"; -1 means "no body".
     ex.sendResponseHeaders(status, length == 0 ? -1 : Math.max(length, 0));
     boolean blob = method.equals("GET") && isBlob(path) && status / 100 == 2;
-    copy(in, ex.getResponseBody(), blob, length);
+    return copy(in, ex.getResponseBody(), blob, length);
   }
 
-  private void copy(InputStream in, OutputStream out, boolean blob, long length)
+  /** Copies the body, applying the faults to a blob's; returns the bytes copied. */
+  private long copy(InputStream in, OutputStream out, boolean blob, long length)
       throws IOException {
     long cut = blob ? cutAfter : -1;
     long flipAt = blob && corrupt ? Math.max(0, length / 2) : -1;
@@ -365,7 +403,7 @@ public final class UpstreamProxy implements AutoCloseable {
       if (cut >= 0 && sent >= cut) {
         // Returning short of the announced length makes the JDK server drop the connection.
         out.flush();
-        return;
+        return sent;
       }
       long limit = buffer.length;
       if (cut >= 0) {
@@ -376,7 +414,7 @@ public final class UpstreamProxy implements AutoCloseable {
       }
       int n = in.read(buffer, 0, (int) limit);
       if (n < 0) {
-        return;
+        return sent;
       }
       if (flipAt >= sent && flipAt < sent + n) {
         buffer[(int) (flipAt - sent)] ^= 0x01;

@@ -98,22 +98,16 @@ final class Uploads {
               throw outOfOrder(s, range);
             }
           }
-          RunningHash hash = area.takeHash(s.id(), s.offset());
-          return area.append(
+          return appendBody(
               lease,
-              s.id(),
-              s.offset(),
-              (e, written) -> {
-                metrics.uploaded(written);
-                long offset = s.offset() + written;
+              s,
+              (e, offset, hash) -> {
                 meta.advanceUpload(s.id(), offset);
                 if (hash != null) {
-                  area.putHash(s.id(), new RunningHash(hash.hashing(), offset));
+                  area.putHash(s.id(), hash);
                 }
                 e.respond(progress(HttpResponseStatus.ACCEPTED, s, offset));
-              },
-              () -> {},
-              hash == null ? null : hash.hashing());
+              });
         });
   }
 
@@ -127,21 +121,7 @@ final class Uploads {
             throw ApiErrors.digestInvalid("the final PUT of an upload needs ?digest=");
           }
           Digest d = Blobs.parseDigest(digest);
-          RunningHash hash = area.takeHash(s.id(), s.offset());
-          return area.append(
-              lease,
-              s.id(),
-              s.offset(),
-              (e, written) -> {
-                metrics.uploaded(written);
-                finish(
-                    e,
-                    s,
-                    d,
-                    hash == null ? null : new RunningHash(hash.hashing(), s.offset() + written));
-              },
-              () -> {},
-              hash == null ? null : hash.hashing());
+          return appendBody(lease, s, (e, offset, hash) -> finish(e, s, d, hash));
         });
   }
 
@@ -160,6 +140,37 @@ final class Uploads {
       lease.close();
     }
     ex.respond(status(HttpResponseStatus.NO_CONTENT));
+  }
+
+  /**
+   * What a PATCH or PUT does once its body is in the session's file: {@code offset} is the
+   * session's length with the body, {@code hash} the running hash over all of it (null when the
+   * session keeps none).
+   */
+  @FunctionalInterface
+  private interface Appended {
+    void run(Exchange ex, long offset, RunningHash hash) throws Exception;
+  }
+
+  /**
+   * Appends the request body to session {@code s} at its offset, hashing on where the session's
+   * running hash left off (taken for this request, so that a failed body never leaves its bytes in
+   * it), then hands on to {@code appended}.
+   */
+  private BodyConsumer appendBody(UploadArea.Lease lease, UploadSession s, Appended appended)
+      throws IOException {
+    RunningHash hash = area.takeHash(s.id(), s.offset());
+    return area.append(
+        lease,
+        s.id(),
+        s.offset(),
+        (e, written) -> {
+          metrics.uploaded(written);
+          long offset = s.offset() + written;
+          appended.run(e, offset, hash == null ? null : new RunningHash(hash.hashing(), offset));
+        },
+        () -> {},
+        hash == null ? null : hash.hashing());
   }
 
   /** A request that writes to a session it holds: it hands the lease on, or fails. */

@@ -4,20 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.testing.Blobs;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /v2/_catalog} over HTTP: what each tenant lists, page by page. */
 class CatalogTest {
-  private static final String ADMIN_PASSWORD = "admin-password-for-tests";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NEXT = Pattern.compile("^<([^>]+)>; rel=\"next\"$");
 
@@ -39,31 +33,17 @@ class CatalogTest {
       List.of("a/first", "alice-x/app", "alice.z/app", "alice0/app", "bob/app", "zeta/last");
 
   @TempDir Path dir;
-  private OriginMain origin;
+  private TestOrigin origin;
   private RegistryHttp admin;
   private RegistryHttp alice;
   private RegistryHttp bob;
 
   @BeforeEach
   void start() throws Exception {
-    origin =
-        OriginMain.start(
-            OriginConfig.defaults(dir)
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC(),
-            Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
-            System.out);
-    admin = new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
-    for (String name : List.of("alice", "bob")) {
-      String account =
-          "{\"name\":\"" + name + "\",\"password\":\"" + name + "-password\",\"role\":\"user\"}";
-      HttpResponse<byte[]> r =
-          admin.send("POST", "/shoal/v1/accounts", account.getBytes(StandardCharsets.UTF_8));
-      assertThat(r.statusCode()).as(RegistryHttp.text(r)).isEqualTo(201);
-    }
-    alice = new RegistryHttp(origin.uri(), RegistryHttp.basic("alice", "alice-password"));
-    bob = new RegistryHttp(origin.uri(), RegistryHttp.basic("bob", "bob-password"));
+    origin = TestOrigin.start(dir, Clock.systemUTC(), "alice", "bob");
+    admin = origin.as("admin");
+    alice = origin.as("alice");
+    bob = origin.as("bob");
     int seed = 0;
     for (String repo : ALICE) {
       push(alice, repo, seed++);

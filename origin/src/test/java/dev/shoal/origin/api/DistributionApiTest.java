@@ -13,6 +13,7 @@ import dev.shoal.origin.OriginMain;
 import dev.shoal.origin.config.ApiConfig;
 import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.testing.Blobs;
 import dev.shoal.core.testing.MutableClock;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,16 +2,13 @@ package dev.shoal.origin.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
 import dev.shoal.core.oci.ImageManifest;
 import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.testing.Blobs;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,27 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /metrics} of a real origin: pushes and pulls over HTTP move its counters. */
 class OriginMetricsTest {
-  private static final String ADMIN_PASSWORD = "admin-password-for-tests";
   private static final String GET_2XX =
       "shoal_origin_http_requests_total{method=\"GET\",status=\"2xx\"}";
 
   @TempDir Path dir;
-  private OriginMain origin;
+  private TestOrigin origin;
   private RegistryHttp http;
   private RegistryHttp anonymous;
 
   @BeforeEach
   void start() throws Exception {
-    origin =
-        OriginMain.start(
-            OriginConfig.defaults(dir)
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC(),
-            Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
-            System.out);
-    http = new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
-    anonymous = new RegistryHttp(origin.uri());
+    origin = TestOrigin.start(dir, Clock.systemUTC());
+    http = origin.as("admin");
+    anonymous = origin.anonymous();
   }
 
   @AfterEach

@@ -3,18 +3,13 @@ package dev.shoal.origin.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.testing.Blobs;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,10 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Accounts made through the admin API, and what tenants can see of each other over HTTP. */
 class TenantIsolationTest {
-  private static final String ADMIN_PASSWORD = "admin-password-for-tests";
-
   @TempDir Path dir;
-  private OriginMain origin;
+  private TestOrigin origin;
   private RegistryHttp admin;
   private RegistryHttp alice;
   private RegistryHttp bob;
@@ -33,40 +26,16 @@ class TenantIsolationTest {
 
   @BeforeEach
   void start() throws Exception {
-    origin =
-        OriginMain.start(
-            OriginConfig.defaults(dir)
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            Clock.systemUTC(),
-            Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
-            System.out);
-    admin = new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
-    anonymous = new RegistryHttp(origin.uri());
-    for (String name : new String[] {"alice", "bob"}) {
-      HttpResponse<byte[]> r =
-          admin.send(
-              "POST",
-              "/shoal/v1/accounts",
-              json(
-                  "{\"name\":\""
-                      + name
-                      + "\",\"password\":\""
-                      + name
-                      + "-password\",\"role\":\"user\"}"));
-      assertThat(r.statusCode()).as(RegistryHttp.text(r)).isEqualTo(201);
-    }
-    alice = new RegistryHttp(origin.uri(), RegistryHttp.basic("alice", "alice-password"));
-    bob = new RegistryHttp(origin.uri(), RegistryHttp.basic("bob", "bob-password"));
+    origin = TestOrigin.start(dir, Clock.systemUTC(), "alice", "bob");
+    admin = origin.as("admin");
+    anonymous = origin.anonymous();
+    alice = origin.as("alice");
+    bob = origin.as("bob");
   }
 
   @AfterEach
   void stop() {
     origin.close();
-  }
-
-  private static byte[] json(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private Digest push(RegistryHttp who, String repo, byte[] bytes) throws Exception {

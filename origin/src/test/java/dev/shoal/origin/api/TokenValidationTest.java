@@ -3,19 +3,15 @@ package dev.shoal.origin.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shoal.core.config.HostPort;
 import dev.shoal.core.testing.MutableClock;
-import dev.shoal.origin.OriginMain;
-import dev.shoal.origin.config.ApiConfig;
-import dev.shoal.origin.config.EventsConfig;
-import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,28 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Bad tokens over HTTP: expired, forged, unsigned, and another tenant's, against a real origin. */
 class TokenValidationTest {
-  private static final String ADMIN_PASSWORD = "token-test-admin";
-
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.now());
-  private OriginMain origin;
+  private TestOrigin origin;
 
   @BeforeEach
   void start() throws Exception {
-    origin =
-        OriginMain.start(
-            OriginConfig.defaults(dir)
-                .withApi(new ApiConfig(new HostPort("127.0.0.1", 0)))
-                .withEvents(new EventsConfig(new HostPort("127.0.0.1", 0))),
-            clock,
-            Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
-            System.out);
-    RegistryHttp admin =
-        new RegistryHttp(origin.uri(), RegistryHttp.basic("admin", ADMIN_PASSWORD));
-    admin.send(
-        "POST",
-        "/shoal/v1/accounts",
-        "{\"name\":\"alice\",\"password\":\"alice-pw\"}".getBytes(StandardCharsets.UTF_8));
+    origin = TestOrigin.start(dir, clock, "alice");
   }
 
   @AfterEach
@@ -66,7 +47,7 @@ class TokenValidationTest {
 
   @Test
   void expiredToken_isRefusedAsInvalid() throws Exception {
-    String t = token("alice", "alice-pw", "repository:alice/app:pull");
+    String t = token("alice", TestOrigin.password("alice"), "repository:alice/app:pull");
     assertThat(tagsWith(t, "alice/app").statusCode()).as("valid now: repo empty").isEqualTo(404);
 
     clock.advance(Duration.ofMinutes(10));
@@ -79,7 +60,7 @@ class TokenValidationTest {
 
   @Test
   void forgedAndUnsignedTokens_areRefused() throws Exception {
-    String t = token("alice", "alice-pw", "repository:alice/app:pull");
+    String t = token("alice", TestOrigin.password("alice"), "repository:alice/app:pull");
     String[] parts = t.split("\\.");
     // Someone else's grant pasted into alice's signed token.
     String payload =
@@ -108,7 +89,7 @@ class TokenValidationTest {
 
   @Test
   void aTokenAskedForAnotherTenantsRepository_grantsNothing() throws Exception {
-    String t = token("alice", "alice-pw", "repository:admin/private:pull,push");
+    String t = token("alice", TestOrigin.password("alice"), "repository:admin/private:pull,push");
     HttpResponse<byte[]> r = tagsWith(t, "admin/private");
     // As if the repository did not exist: alice learns nothing about it.
     assertThat(r.statusCode()).isEqualTo(404);

@@ -10,6 +10,7 @@ import dev.shoal.origin.OriginMain;
 import dev.shoal.origin.config.ApiConfig;
 import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
+import dev.shoal.origin.testing.RegistryHttp;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

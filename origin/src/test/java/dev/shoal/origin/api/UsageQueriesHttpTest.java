@@ -8,6 +8,8 @@ import dev.shoal.core.oci.ImageManifest;
 import dev.shoal.core.oci.MediaTypes;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.Blobs;
+import dev.shoal.origin.testing.RegistryHttp;
+import dev.shoal.origin.testing.TestOrigin;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

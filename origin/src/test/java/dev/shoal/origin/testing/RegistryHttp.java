@@ -1,4 +1,4 @@
-package dev.shoal.origin.api;
+package dev.shoal.origin.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -7,12 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 /**
  * A bare HTTP client for the registry API tests: every request spelled out, as a client sends it.
  */
-final class RegistryHttp {
+public final class RegistryHttp {
   private final URI base;
   private final String authorization;
   private final HttpClient client =
@@ -21,24 +23,23 @@ final class RegistryHttp {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  RegistryHttp(URI base) {
+  public RegistryHttp(URI base) {
     this(base, null);
   }
 
   /** Sends {@code authorization} (an {@code Authorization} header value) with every request. */
-  RegistryHttp(URI base, String authorization) {
+  public RegistryHttp(URI base, String authorization) {
     this.base = base;
     this.authorization = authorization;
   }
 
-  static String basic(String user, String password) {
+  public static String basic(String user, String password) {
     return "Basic "
-        + java.util.Base64.getEncoder()
-            .encodeToString(
-                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
-  HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
+  public HttpResponse<byte[]> send(String method, String path, byte[] body, String... headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
@@ -54,16 +55,16 @@ final class RegistryHttp {
     return client.send(b.build(), BodyHandlers.ofByteArray());
   }
 
-  HttpResponse<byte[]> get(String path, String... headers)
+  public HttpResponse<byte[]> get(String path, String... headers)
       throws IOException, InterruptedException {
     return send("GET", path, null, headers);
   }
 
-  HttpResponse<byte[]> head(String path) throws IOException, InterruptedException {
+  public HttpResponse<byte[]> head(String path) throws IOException, InterruptedException {
     return send("HEAD", path, null);
   }
 
-  static String text(HttpResponse<byte[]> r) {
-    return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+  public static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
   }
 }

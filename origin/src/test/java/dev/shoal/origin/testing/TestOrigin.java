@@ -1,6 +1,4 @@
-package dev.shoal.origin.api;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package dev.shoal.origin.testing;
 
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.registry.Credentials;
@@ -9,6 +7,7 @@ import dev.shoal.origin.OriginMain;
 import dev.shoal.origin.config.ApiConfig;
 import dev.shoal.origin.config.EventsConfig;
 import dev.shoal.origin.config.OriginConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -17,11 +16,18 @@ import java.time.Clock;
 import java.util.Map;
 
 /**
- * A real origin on loopback for HTTP-level tests: account {@code admin}, plus user accounts whose
+ * A real origin on loopback (ephemeral ports, data in a test's directory) for HTTP-level tests of
+ * every module: account {@code admin} with {@link #ADMIN_PASSWORD}, plus user accounts whose
  * password is {@code <name>-password}.
+ *
+ * <pre>{@code
+ * try (TestOrigin origin = TestOrigin.start(dir, Clock.systemUTC(), "alice")) {
+ *   LayeredImage.sample(1).push(origin.client("alice"), "alice/app", "v1");
+ * }
+ * }</pre>
  */
-final class TestOrigin implements AutoCloseable {
-  static final String ADMIN_PASSWORD = "test-origin-admin-password";
+public final class TestOrigin implements AutoCloseable {
+  public static final String ADMIN_PASSWORD = "test-origin-admin-password";
 
   private final OriginMain origin;
 
@@ -29,7 +35,9 @@ final class TestOrigin implements AutoCloseable {
     this.origin = origin;
   }
 
-  static TestOrigin start(Path dir, Clock clock, String... users) throws Exception {
+  /** Starts an origin with its data in {@code dir}, and adds the user accounts {@code users}. */
+  public static TestOrigin start(Path dir, Clock clock, String... users)
+      throws IOException, InterruptedException {
     TestOrigin t =
         new TestOrigin(
             OriginMain.start(
@@ -39,42 +47,56 @@ final class TestOrigin implements AutoCloseable {
                 clock,
                 Map.of("SHOAL_ADMIN_PASSWORD", ADMIN_PASSWORD),
                 System.out));
-    for (String user : users) {
-      t.addUser(user);
+    try {
+      for (String user : users) {
+        t.addUser(user);
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      t.close();
+      throw e;
     }
     return t;
   }
 
-  static String password(String user) {
+  /** The password of account {@code user}. */
+  public static String password(String user) {
     return user.equals("admin") ? ADMIN_PASSWORD : user + "-password";
   }
 
-  URI uri() {
+  public URI uri() {
     return origin.uri();
   }
 
+  /** {@code HOST:PORT} of the registry API, as image references name the origin. */
+  public String hostPort() {
+    return origin.uri().getHost() + ":" + origin.uri().getPort();
+  }
+
   /** Raw HTTP with {@code user}'s password as Basic credentials. */
-  RegistryHttp as(String user) {
+  public RegistryHttp as(String user) {
     return new RegistryHttp(origin.uri(), RegistryHttp.basic(user, password(user)));
   }
 
-  RegistryHttp anonymous() {
+  public RegistryHttp anonymous() {
     return new RegistryHttp(origin.uri());
   }
 
   /** The core registry client, logging in as {@code user} through the token flow. */
-  RegistryClient client(String user) {
-    String host = origin.uri().getHost() + ":" + origin.uri().getPort();
+  public RegistryClient client(String user) {
     return RegistryClient.builder(origin.uri())
-        .credentials(Credentials.of(host, user, password(user)))
+        .credentials(Credentials.of(hostPort(), user, password(user)))
         .build();
   }
 
-  private void addUser(String name) throws Exception {
+  /** Makes user account {@code name} through the admin API. */
+  public void addUser(String name) throws IOException, InterruptedException {
     String body = "{\"name\":\"" + name + "\",\"password\":\"" + password(name) + "\"}";
     HttpResponse<byte[]> r =
         as("admin").send("POST", "/shoal/v1/accounts", body.getBytes(StandardCharsets.UTF_8));
-    assertThat(r.statusCode()).as(RegistryHttp.text(r)).isEqualTo(201);
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException(
+          "adding account " + name + ": " + r.statusCode() + " " + RegistryHttp.text(r));
+    }
   }
 
   @Override
