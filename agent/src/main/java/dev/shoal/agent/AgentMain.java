@@ -129,7 +129,8 @@ public final class AgentMain implements AutoCloseable {
       PeerConfig pc = config.peer();
       HostPort self = new HostPort("self", 0);
       if (pc.listen().isPresent()) {
-        peerService = new PeerService(store, fetches, upstreams, pc.stall());
+        peerService =
+            new PeerService(store, fetches, upstreams, pc.stall(), pc.zone(), pc.region());
         peerServer =
             GrpcServer.start(
                 "peer.listen", pc.listen().get(), peerService, PeerService.MAX_REQUEST);
@@ -141,13 +142,15 @@ public final class AgentMain implements AutoCloseable {
       if (members.dynamic()) {
         refresher = MembershipRefresher.start(members, peers, pc.refresh());
       }
-      planner = new SourcePlanner(peers, PEER_ASK_TIMEOUT, pc.stall());
+      planner = new SourcePlanner(peers, PEER_ASK_TIMEOUT, pc.stall(), pc.zone(), pc.region());
     } catch (IOException | RuntimeException e) {
       server.close();
       fetches.close();
       store.close();
       throw e;
     }
+    HostPort peerAddress = peerServer == null ? null : peerServer.address();
+    Peers members = planner.peers();
     MirrorConfig mc = config.mirror();
     mirror.open(
         new MirrorApi(
@@ -163,7 +166,19 @@ public final class AgentMain implements AutoCloseable {
     try {
       control =
           ControlServer.start(
-              config.control().listen(), new ControlService(store, server.uri(), clock.instant()));
+              config.control().listen(),
+              new ControlService(
+                  store,
+                  server.uri(),
+                  clock.instant(),
+                  status -> {
+                    status.setTransfersInFlight(fetches.inFlight());
+                    status.putAllFetchedBytes(fetches.bytesBySource());
+                    members.members().forEach(p -> status.addPeers(p.toString()));
+                    if (peerAddress != null) {
+                      status.setPeerAddress(peerAddress.toString());
+                    }
+                  }));
     } catch (IOException | RuntimeException e) {
       if (peerServer != null) {
         peerServer.close();

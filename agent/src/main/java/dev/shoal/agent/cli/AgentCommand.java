@@ -6,6 +6,7 @@ import dev.shoal.agent.AgentMain;
 import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.AgentConfigLoader;
 import dev.shoal.agent.config.ControlConfig;
+import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.core.cli.ConfigLayers;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.cli.ServerOptions;
@@ -95,6 +96,18 @@ public final class AgentCommand implements Callable<Integer> {
               + " or an SRV name (_peer._tcp.…) whose records carry the ports.")
   String peersDns;
 
+  @Option(
+      names = "--zone",
+      paramLabel = "ZONE",
+      description = "This host's zone: agents read from peers in their own zone first.")
+  String zone;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "This host's region: after the zone, peers in the same region come first.")
+  String region;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -118,6 +131,12 @@ public final class AgentCommand implements Callable<Integer> {
     }
     if (peers != null) {
       resolved = resolved.withPeer(resolved.peer().withPeers(HostPort.parseList("--peers", peers)));
+    }
+    if (zone != null || region != null) {
+      PeerConfig p = resolved.peer();
+      resolved =
+          resolved.withPeer(
+              p.withLocation(zone != null ? zone : p.zone(), region != null ? region : p.region()));
     }
     if (peersFile != null) {
       resolved = resolved.withPeer(resolved.peer().withPeersFile(peersFile.toAbsolutePath()));

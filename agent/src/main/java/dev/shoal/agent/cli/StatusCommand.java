@@ -45,7 +45,8 @@ public final class StatusCommand implements Callable<Integer> {
     StoreStatus st = s.getStore();
     Duration up = Duration.between(Instant.ofEpochMilli(s.getStartedMillis()), clock.instant());
     long diskUsed = st.getDiskTotalBytes() - st.getDiskUsableBytes();
-    new Table("", "")
+    Table table = new Table("", "");
+    table
         .row(
             "agent",
             s.getMirrorUrl() + "  (shoal " + s.getVersion() + ", up " + Human.duration(up) + ")")
@@ -69,7 +70,20 @@ public final class StatusCommand implements Callable<Integer> {
                 + (st.getMaxBytes() > 0
                     ? "; store limit " + Human.bytes(st.getMaxBytes())
                     : "; no store limit"))
-        .print(out);
+        .row("transfers", s.getTransfersInFlight() + " in flight");
+    if (!s.getPeerAddress().isEmpty() || s.getPeersCount() > 0) {
+      table.row(
+          "swarm",
+          (s.getPeerAddress().isEmpty() ? "no peer port" : "peer port " + s.getPeerAddress())
+              + "; "
+              + s.getPeersCount()
+              + " other member(s)"
+              + (s.getPeersCount() > 0 ? ": " + String.join(", ", s.getPeersList()) : ""));
+    }
+    s.getFetchedBytesMap().entrySet().stream()
+        .sorted(java.util.Map.Entry.comparingByKey())
+        .forEach(e -> table.row("fetched", Human.bytes(e.getValue()) + " from " + e.getKey()));
+    table.print(out);
     return 0;
   }
 }

@@ -24,7 +24,7 @@ public final class AgentConfigLoader {
   private static final Set<String> TOP_KEYS =
       Set.of("dataDir", StoreSection.NAME, "mirror", "control", "peer");
   private static final Set<String> PEER_KEYS =
-      Set.of("listen", "peers", "peersFile", "peersDns", "refresh", "stall");
+      Set.of("listen", "peers", "peersFile", "peersDns", "refresh", "stall", "zone", "region");
   private static final Set<String> MIRROR_KEYS =
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
@@ -84,7 +84,9 @@ public final class AgentConfigLoader {
         peer.absolutePath("peersFile"),
         peer.text("peersDns", "NAME:PORT or an SRV name"),
         refresh,
-        stall);
+        stall,
+        peer.text("zone", "a label such as eu-west-1a").orElse(""),
+        peer.text("region", "a label such as eu-west-1").orElse(""));
   }
 
   private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {

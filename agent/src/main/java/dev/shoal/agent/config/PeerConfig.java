@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param peersDns a DNS name whose records list more peers ({@code NAME:PORT} or an SRV name)
  * @param refresh how often the file and DNS are read again
  * @param stall how long a peer may send nothing before the upstream takes over
+ * @param zone this agent's zone label (empty: none), such as a cloud availability zone
+ * @param region this agent's region label (empty: none)
  */
 public record PeerConfig(
     Optional<HostPort> listen,
@@ -25,7 +27,9 @@ public record PeerConfig(
     Optional<Path> peersFile,
     Optional<String> peersDns,
     Duration refresh,
-    Duration stall) {
+    Duration stall,
+    String zone,
+    String region) {
   public static final Duration DEFAULT_STALL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(10);
 
@@ -36,6 +40,8 @@ public record PeerConfig(
     requireNonNull(peersDns, "peersDns");
     requireNonNull(refresh, "refresh");
     requireNonNull(stall, "stall");
+    requireNonNull(zone, "zone");
+    requireNonNull(region, "region");
     if (stall.isNegative() || stall.isZero()) {
       throw new IllegalArgumentException("peer.stall: " + stall + " (expected: > 0)");
     }
@@ -51,26 +57,35 @@ public record PeerConfig(
         Optional.empty(),
         Optional.empty(),
         DEFAULT_REFRESH,
-        DEFAULT_STALL);
+        DEFAULT_STALL,
+        "",
+        "");
   }
 
   public PeerConfig withListen(HostPort address) {
-    return new PeerConfig(Optional.of(address), peers, peersFile, peersDns, refresh, stall);
+    return new PeerConfig(
+        Optional.of(address), peers, peersFile, peersDns, refresh, stall, zone, region);
   }
 
   public PeerConfig withPeers(List<HostPort> members) {
-    return new PeerConfig(listen, members, peersFile, peersDns, refresh, stall);
+    return new PeerConfig(listen, members, peersFile, peersDns, refresh, stall, zone, region);
   }
 
   public PeerConfig withPeersFile(Path file) {
-    return new PeerConfig(listen, peers, Optional.of(file), peersDns, refresh, stall);
+    return new PeerConfig(listen, peers, Optional.of(file), peersDns, refresh, stall, zone, region);
   }
 
   public PeerConfig withPeersDns(String name) {
-    return new PeerConfig(listen, peers, peersFile, Optional.of(name), refresh, stall);
+    return new PeerConfig(
+        listen, peers, peersFile, Optional.of(name), refresh, stall, zone, region);
+  }
+
+  public PeerConfig withLocation(String zoneLabel, String regionLabel) {
+    return new PeerConfig(
+        listen, peers, peersFile, peersDns, refresh, stall, zoneLabel, regionLabel);
   }
 
   public PeerConfig withRefresh(Duration every) {
-    return new PeerConfig(listen, peers, peersFile, peersDns, every, stall);
+    return new PeerConfig(listen, peers, peersFile, peersDns, every, stall, zone, region);
   }
 }

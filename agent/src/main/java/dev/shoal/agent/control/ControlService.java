@@ -31,6 +31,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +46,21 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   private final ContentStore store;
   private final URI mirrorUri;
   private final Instant started;
+  private final Consumer<StatusResponse.Builder> more;
 
   public ControlService(ContentStore store, URI mirrorUri, Instant started) {
+    this(store, mirrorUri, started, b -> {});
+  }
+
+  /**
+   * @param more adds what other components know to each status (the swarm, downloads)
+   */
+  public ControlService(
+      ContentStore store, URI mirrorUri, Instant started, Consumer<StatusResponse.Builder> more) {
     this.store = requireNonNull(store, "store");
     this.mirrorUri = requireNonNull(mirrorUri, "mirrorUri");
     this.started = requireNonNull(started, "started");
+    this.more = requireNonNull(more, "more");
   }
 
   @Override
@@ -70,13 +81,15 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
                   .setLowWatermark(c.lowWatermark())
                   .setDiskTotalBytes(store.disk().totalBytes())
                   .setDiskUsableBytes(store.disk().usableBytes());
-          return StatusResponse.newBuilder()
-              .setVersion(ManifestVersion.version())
-              .setDataDir(c.dataDir().toString())
-              .setMirrorUrl(mirrorUri.toString())
-              .setStartedMillis(started.toEpochMilli())
-              .setStore(st)
-              .build();
+          StatusResponse.Builder b =
+              StatusResponse.newBuilder()
+                  .setVersion(ManifestVersion.version())
+                  .setDataDir(c.dataDir().toString())
+                  .setMirrorUrl(mirrorUri.toString())
+                  .setStartedMillis(started.toEpochMilli())
+                  .setStore(st);
+          more.accept(b);
+          return b.build();
         });
   }
 

@@ -52,13 +52,23 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private final BlobFetches fetches;
   private final Upstreams upstreams;
   private final Duration stall;
+  private final String zone;
+  private final String region;
   private volatile boolean corrupt;
 
   /**
    * @param stall how long a reader waits for bytes of a download that makes no progress before the
    *     stream fails, so that the reader turns to another source
    */
-  public PeerService(ContentStore store, BlobFetches fetches, Upstreams upstreams, Duration stall) {
+  public PeerService(
+      ContentStore store,
+      BlobFetches fetches,
+      Upstreams upstreams,
+      Duration stall,
+      String zone,
+      String region) {
+    this.zone = requireNonNull(zone, "zone");
+    this.region = requireNonNull(region, "region");
     this.store = requireNonNull(store, "store");
     this.fetches = requireNonNull(fetches, "fetches");
     this.upstreams = requireNonNull(upstreams, "upstreams");
@@ -96,6 +106,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
           .setSize(size)
           .setPieceSize(PieceSizes.forSize(size))
           .setAvailable(size)
+          .setZone(zone)
+          .setRegion(region)
           .build();
     }
     Optional<BlobFetch> fetch = fetches.running(digest);
@@ -106,6 +118,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
           .setSize(fetch.get().size())
           .setPieceSize(PieceSizes.forSize(fetch.get().size()))
           .setAvailable(fetch.get().sendable())
+          .setZone(zone)
+          .setRegion(region)
           .build();
     }
     return HaveResponse.getDefaultInstance();

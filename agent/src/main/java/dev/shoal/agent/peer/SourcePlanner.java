@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * Decides where a missing blob comes from, peers before the upstream:
  *
  * <ol>
- *   <li>an agent that holds it complete, or else the one furthest along downloading it (chosen at
- *       random among equals, so that readers spread over holders);
+ *   <li>the nearest agent (same zone, then region) that holds it complete, or else the nearest one
+ *       furthest along downloading it (at random among equals, so that readers spread over
+ *       holders);
  *   <li>when nobody has it, its home peer, asked to download it from the upstream: every agent
  *       picks the same home, so the fleet downloads it once and reads it from there as it arrives;
  *   <li>the upstream itself when this agent is the home, or the peers do not answer.
@@ -41,13 +42,18 @@ public final class SourcePlanner implements AutoCloseable {
   private final Peers peers;
   private final Duration askTimeout;
   private final Duration stall;
+  private final String zone;
+  private final String region;
   private final ExecutorService asks;
 
   /**
    * @param askTimeout how long peers get to answer what they hold
    * @param stall how long a peer may send nothing before the upstream takes over
    */
-  public SourcePlanner(Peers peers, Duration askTimeout, Duration stall) {
+  public SourcePlanner(
+      Peers peers, Duration askTimeout, Duration stall, String zone, String region) {
+    this.zone = requireNonNull(zone, "zone");
+    this.region = requireNonNull(region, "region");
     this.peers = requireNonNull(peers, "peers");
     this.askTimeout = requireNonNull(askTimeout, "askTimeout");
     this.stall = requireNonNull(stall, "stall");
@@ -58,6 +64,11 @@ public final class SourcePlanner implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** The swarm's members as this agent knows them. */
+  public Peers peers() {
+    return peers;
   }
 
   /**
@@ -121,25 +132,38 @@ public final class SourcePlanner implements AutoCloseable {
               },
               asks));
     }
-    List<PeerClient> complete = new ArrayList<>();
-    PeerClient furthest = null;
-    long furthestBytes = -1;
+    // Nearest first: same zone, then same region, then anywhere; complete before downloading.
+    int bestRank = Integer.MAX_VALUE;
+    long bestAvailable = -1;
+    List<PeerClient> best = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
       HaveResponse h = answers.get(i).join();
-      if (!h.getHeld() || h.getSize() != size) {
+      if (!h.getHeld() || h.getSize() != size || !(h.getComplete() || h.getDownloading())) {
         continue;
       }
-      if (h.getComplete()) {
-        complete.add(live.get(i));
-      } else if (h.getDownloading() && h.getAvailable() > furthestBytes) {
-        furthest = live.get(i);
-        furthestBytes = h.getAvailable();
+      int rank = distance(h) * 2 + (h.getComplete() ? 0 : 1);
+      long available = h.getComplete() ? size : h.getAvailable();
+      if (rank < bestRank || (rank == bestRank && !h.getComplete() && available > bestAvailable)) {
+        bestRank = rank;
+        bestAvailable = available;
+        best.clear();
+        best.add(live.get(i));
+      } else if (rank == bestRank && (h.getComplete() || available == bestAvailable)) {
+        best.add(live.get(i));
       }
     }
-    if (!complete.isEmpty()) {
-      return complete.get(ThreadLocalRandom.current().nextInt(complete.size()));
+    return best.isEmpty() ? null : best.get(ThreadLocalRandom.current().nextInt(best.size()));
+  }
+
+  /** 0: same zone; 1: same region; 2: elsewhere (or unlabelled). */
+  private int distance(HaveResponse h) {
+    if (!zone.isEmpty() && zone.equals(h.getZone())) {
+      return 0;
     }
-    return furthest;
+    if (!region.isEmpty() && region.equals(h.getRegion())) {
+      return 1;
+    }
+    return 2;
   }
 
   @Override

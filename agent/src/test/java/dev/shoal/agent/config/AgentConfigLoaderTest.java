@@ -265,4 +265,36 @@ class AgentConfigLoaderTest {
     assertThatThrownBy(() -> AgentConfigLoader.load(tmp.resolve("nope.yaml"), defaultData))
         .hasMessageContaining("nope.yaml: no such file");
   }
+
+  @Test
+  void peerSection_setsTheSwarm() throws Exception {
+    PeerConfig peer =
+        load("peer:\n"
+                + "  listen: 127.0.0.1:5052\n"
+                + "  peers: 127.0.0.1:5053, 127.0.0.1:5054\n"
+                + "  peersDns: agents.example:5052\n"
+                + "  refresh: 30s\n"
+                + "  stall: 5s\n"
+                + "  zone: eu-west-1a\n"
+                + "  region: eu-west-1\n")
+            .peer();
+    assertThat(peer.listen()).contains(new HostPort("127.0.0.1", 5052));
+    assertThat(peer.peers())
+        .containsExactly(new HostPort("127.0.0.1", 5053), new HostPort("127.0.0.1", 5054));
+    assertThat(peer.peersDns()).contains("agents.example:5052");
+    assertThat(peer.refresh()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(peer.stall()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(peer.zone()).isEqualTo("eu-west-1a");
+    assertThat(peer.region()).isEqualTo("eu-west-1");
+  }
+
+  @Test
+  void peerSection_badValues_areRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load("peer:\n  refresh: 100ms\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer.refresh");
+    assertThatThrownBy(() -> load("peer:\n  peers: 127.0.0.1\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer.peers");
+  }
 }

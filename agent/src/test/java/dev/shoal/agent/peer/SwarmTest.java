@@ -7,12 +7,15 @@ import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
+import dev.shoal.agent.control.ControlClient;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.proto.control.v1.StatusRequest;
+import dev.shoal.proto.control.v1.StatusResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -68,7 +71,10 @@ class SwarmTest {
                           .withUpstream(proxy.uri()))
                   .withControl(new ControlConfig(new HostPort("127.0.0.1", 0)))
                   .withPeer(
-                      PeerConfig.defaults().withListen(peerPorts.get(i)).withPeers(peerPorts)),
+                      PeerConfig.defaults()
+                          .withListen(peerPorts.get(i))
+                          .withPeers(peerPorts)
+                          .withLocation(i < AGENTS / 2 ? "zone-a" : "zone-b", "region-1")),
               Clock.systemUTC()));
     }
   }
@@ -104,6 +110,24 @@ class SwarmTest {
         .isEqualTo(imageBytes);
     long fromPeers = agents.stream().mapToLong(a -> a.fetches().bytesFromPeers()).sum();
     assertThat(fromPeers).isEqualTo((AGENTS - 1) * imageBytes);
+
+    // Where each agent's bytes came from, as `shoal status` shows it.
+    long fromUpstream = 0;
+    for (AgentMain a : agents) {
+      try (ControlClient control = new ControlClient(a.controlAddress())) {
+        StatusResponse status = control.call().status(StatusRequest.getDefaultInstance());
+        assertThat(status.getPeersList()).hasSize(AGENTS - 1);
+        assertThat(status.getPeerAddress()).isEqualTo(a.peerAddress().orElseThrow().toString());
+        long total = status.getFetchedBytesMap().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(total).isEqualTo(imageBytes);
+        fromUpstream +=
+            status.getFetchedBytesMap().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("upstream "))
+                .mapToLong(java.util.Map.Entry::getValue)
+                .sum();
+      }
+    }
+    assertThat(fromUpstream).isEqualTo(imageBytes);
   }
 
   @Test
@@ -164,6 +188,29 @@ class SwarmTest {
     assertThat(Digest.sha256Of(get(victim, second))).isEqualTo(second);
     assertThat(victim.fetches().bytesBySource().getOrDefault(fromLiar, 0L)).isEqualTo(liarBytes);
     assertThat(proxy.gets("/v2/" + REPO + "/blobs/" + second)).isEqualTo(1);
+  }
+
+  @Test
+  void aBlobHeldInSeveralZones_isReadFromTheReadersOwnZone() throws Exception {
+    LayeredImage.Layer layer = image.layers().get(0);
+    Digest digest = layer.descriptor().digest();
+    AgentMain zoneA = agents.get(0);
+    AgentMain zoneB = agents.get(AGENTS - 1);
+    for (AgentMain holder : List.of(zoneA, zoneB)) {
+      holder
+          .store()
+          .put(
+              digest,
+              new java.io.ByteArrayInputStream(layer.blob()),
+              layer.blob().length,
+              "application/octet-stream");
+    }
+    AgentMain reader = agents.get(AGENTS - 2); // zone-b
+    assertThat(Digest.sha256Of(get(reader, digest))).isEqualTo(digest);
+    assertThat(reader.fetches().bytesBySource())
+        .containsEntry("peer " + zoneB.peerAddress().orElseThrow(), (long) layer.blob().length)
+        .doesNotContainKey("peer " + zoneA.peerAddress().orElseThrow());
+    assertThat(proxy.blobBytes()).isZero();
   }
 
   private byte[] getWithRetries(AgentMain agent, Digest digest) throws Exception {

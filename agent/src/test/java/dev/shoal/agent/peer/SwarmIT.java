@@ -1,0 +1,259 @@
+package dev.shoal.agent.peer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
+import dev.shoal.core.testing.UpstreamProxy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Five {@code ./shoal agent} processes as one swarm on loopback, the CNCF registry behind a proxy
+ * that counts the blob bytes it sends: a fleet pulling one image at once fetches it from the
+ * registry about once, and an agent killed with SIGKILL mid-transfer does not stop the others.
+ */
+@Timeout(180)
+class SwarmIT {
+  private static final Path ROOT =
+      Path.of(System.getProperty("shoal.root", "..")).toAbsolutePath().normalize();
+  private static final Pattern LISTENING =
+      Pattern.compile("^shoal agent listening on (http://127\\.0\\.0\\.1:\\d+) ");
+  private static final int AGENTS = 5;
+  private static final String REPO = "fleet/app";
+
+  @TempDir Path dir;
+  private CncfRegistry cncf;
+  private UpstreamProxy proxy;
+  private LayeredImage image;
+  private List<HostPort> peerPorts;
+  private final List<Process> agents = new ArrayList<>();
+  private final List<URI> mirrors = new ArrayList<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** An address as the agents' flags write it. */
+  private record HostPort(String host, int port) {
+    @Override
+    public String toString() {
+      return host + ":" + port;
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    CncfRegistry.assumeInstalled();
+    cncf = CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")));
+    image = LayeredImage.random(11, 3 << 20, 5 << 20, 2 << 20);
+    image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
+    proxy = UpstreamProxy.start(cncf.baseUri());
+    peerPorts = freePorts(AGENTS);
+    String peers = peerPorts.stream().map(HostPort::toString).collect(Collectors.joining(","));
+    List<CompletableFuture<URI>> ready = new ArrayList<>();
+    for (int i = 0; i < AGENTS; i++) {
+      ProcessBuilder b =
+          new ProcessBuilder(
+              ROOT.resolve("shoal").toString(),
+              "agent",
+              "--listen",
+              "127.0.0.1:0",
+              "--control-listen",
+              "127.0.0.1:0",
+              "--peer-listen",
+              peerPorts.get(i).toString(),
+              "--peers",
+              peers,
+              "--data",
+              dir.resolve("agent" + i).toString(),
+              "--upstream",
+              proxy.uri().toString());
+      b.environment().put("SHOAL_SKIP_BUILD", "1");
+      b.redirectError(dir.resolve("agent" + i + ".log").toFile());
+      Process p = b.start();
+      p.getOutputStream().close();
+      agents.add(p);
+      ready.add(listening(p));
+    }
+    for (CompletableFuture<URI> r : ready) {
+      mirrors.add(r.get(60, TimeUnit.SECONDS));
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Process p : agents) {
+      p.destroy();
+    }
+    for (Process p : agents) {
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (cncf != null) {
+      cncf.close();
+    }
+  }
+
+  @Test
+  void coldPullOnFiveAgentsAtOnce_fetchesTheImageFromTheRegistryAboutOnce() throws Exception {
+    List<Digest> layers = image.layerDigests();
+    long layerBytes = layers.stream().mapToLong(d -> image.blob(d).length).sum();
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS * layers.size());
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (URI mirror : mirrors) {
+        for (Digest d : layers) {
+          pulls.add(pool.submit(() -> get(mirror, d)));
+        }
+      }
+      for (int i = 0; i < pulls.size(); i++) {
+        Digest expected = layers.get(i % layers.size());
+        assertThat(Digest.sha256Of(pulls.get(i).get(120, TimeUnit.SECONDS)))
+            .as("agent %d", i / layers.size())
+            .isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    System.out.printf(
+        "swarm: registry sent %d blob bytes for %d agents pulling %d bytes each (%.3f copies)%n",
+        proxy.blobBytes(), AGENTS, layerBytes, proxy.blobBytes() / (double) layerBytes);
+    assertThat(proxy.blobBytes())
+        .as("registry blob bytes for %d agents pulling %d bytes", AGENTS, layerBytes)
+        .isLessThanOrEqualTo(layerBytes + layerBytes / 10);
+  }
+
+  @Test
+  void anAgentKilledMidTransfer_theOthersFinish() throws Exception {
+    Digest layer = image.layerDigests().get(1);
+    int home = homeOf(layer);
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(1 << 20);
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS);
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (URI mirror : mirrors) {
+        pulls.add(pool.submit(() -> get(mirror, layer)));
+      }
+      assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+      agents.get(home).destroyForcibly(); // SIGKILL: no goodbye to anyone
+      assertThat(agents.get(home).waitFor(20, TimeUnit.SECONDS)).isTrue();
+      hold.release();
+      for (int i = 0; i < AGENTS; i++) {
+        if (i != home) {
+          assertThat(Digest.sha256Of(pulls.get(i).get(120, TimeUnit.SECONDS)))
+              .as("agent %d", i)
+              .isEqualTo(layer);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private int homeOf(Digest digest) {
+    int best = 0;
+    for (int i = 1; i < AGENTS; i++) {
+      long s = score(peerPorts.get(i), digest);
+      if (Long.compareUnsigned(s, score(peerPorts.get(best), digest)) > 0) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static long score(HostPort hp, Digest digest) {
+    return Peers.score(new dev.shoal.core.config.HostPort(hp.host(), hp.port()), digest);
+  }
+
+  private byte[] get(URI mirror, Digest digest) throws IOException, InterruptedException {
+    URI uri = mirror.resolve("/v2/" + REPO + "/blobs/" + digest);
+    IOException last = null;
+    // A client retries a cut answer, as container runtimes do.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        HttpResponse<byte[]> r =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() == 200) {
+          return r.body();
+        }
+        last = new IOException("GET " + uri + ": " + r.statusCode());
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private static CompletableFuture<URI> listening(Process p) {
+    CompletableFuture<URI> out = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  Matcher m = LISTENING.matcher(line);
+                  if (m.find()) {
+                    out.complete(URI.create(m.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                // The agent is gone.
+              } finally {
+                out.completeExceptionally(new IOException("agent exited before listening"));
+              }
+            },
+            "swarm-it-stdout");
+    t.setDaemon(true);
+    t.start();
+    return out;
+  }
+
+  private static List<HostPort> freePorts(int n) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
+    } finally {
+      for (ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+}
