@@ -187,8 +187,9 @@ public final class EventService extends EventsGrpc.EventsImplBase implements Aut
       try {
         executor.execute(this::drain);
       } catch (RejectedExecutionException e) {
-        // Only after close(): the server's shutdown ends the call.
-        subscriptions.remove(this);
+        // Only after close(), when this drain gave up its turn just as the executor stopped: end
+        // the call here, or it would stay open until the server's forced shutdown.
+        finish();
       }
     }
 

@@ -70,10 +70,12 @@ class EventServerTest {
           "1.0");
       assertThat(f.next().getDigest()).isEqualTo(image.toString());
 
-      long t0 = System.nanoTime();
       server.close();
-      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isLessThan(4);
-      assertThat(f.end().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      // Ended by the service with its own word (resume from the last cursor), not by the server's
+      // forced shutdown after its grace period.
+      Status end = f.end();
+      assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(end.getDescription()).contains("shutting down");
     } finally {
       server.close();
     }
