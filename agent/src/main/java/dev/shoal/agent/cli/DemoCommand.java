@@ -6,16 +6,14 @@ import dev.shoal.core.cli.CliErrors.FailureException;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.files.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -219,7 +217,7 @@ public final class DemoCommand implements Callable<Integer> {
     String data = "";
     if (dataRoot != null && !keep) {
       try {
-        deleteRecursively(dataRoot);
+        FileTrees.delete(dataRoot);
         data = "; deleted " + dataRoot;
       } catch (IOException e) {
         data = "; could not delete " + dataRoot + ": " + e;
@@ -254,7 +252,7 @@ public final class DemoCommand implements Callable<Integer> {
             pid.matches("[0-9]{1,18}")
                 && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
         if (!alive) {
-          deleteRecursively(dir);
+          FileTrees.delete(dir);
           log.println("shoal demo: deleted " + dir + " (left by a demo that was killed)");
         }
       }
@@ -270,30 +268,5 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String format(Duration d) {
     return d.toString().substring(2).toLowerCase(Locale.ROOT);
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repository, even from its cache, only to callers the registry accepts.
  */
 @Timeout(60)
-class MirrorAuthTest extends ProxiedMirrorTest {
+class MirrorAuthTest extends ProxiedMirror {
   private static final String USER = "puller";
   private static final String PASSWORD = "right-password";
   private static final String REPO = "private/app";

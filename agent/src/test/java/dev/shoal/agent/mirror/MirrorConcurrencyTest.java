@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A burst of pulls of one cold image: one upstream download per blob, right bytes for all. */
 @Timeout(90)
-class MirrorConcurrencyTest extends ProxiedMirrorTest {
+class MirrorConcurrencyTest extends ProxiedMirror {
   private static final int MIB = 1 << 20;
   private static final int CLIENTS = 50;
   private static final String REPO = "team/web";

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * complete (or stranded partial) blob behind, and the agent keeps serving what fits.
  */
 @Timeout(60)
-class MirrorDiskFullTest extends ProxiedMirrorTest {
+class MirrorDiskFullTest extends ProxiedMirror {
   private static final int MIB = 1 << 20;
   private static final String REPO = "team/big";
 

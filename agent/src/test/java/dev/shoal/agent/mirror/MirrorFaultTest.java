@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client that leaves does not cancel the download others wait on.
  */
 @Timeout(60)
-class MirrorFaultTest extends ProxiedMirrorTest {
+class MirrorFaultTest extends ProxiedMirror {
   private static final int MIB = 1 << 20;
   private static final String REPO = "team/app";
 

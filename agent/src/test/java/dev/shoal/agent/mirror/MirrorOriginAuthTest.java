@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * goes, even from the agent's cache, only to callers the origin accepts for that repository.
  */
 @Timeout(60)
-class MirrorOriginAuthTest extends ProxiedMirrorTest {
+class MirrorOriginAuthTest extends ProxiedMirror {
   private static final String REPO = "alice/app";
   private static final String TAG = "v1";
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * digest keeps flowing.
  */
 @Timeout(60)
-class MirrorTagTest extends ProxiedMirrorTest {
+class MirrorTagTest extends ProxiedMirror {
   private static final Duration TAG_TTL = Duration.ofSeconds(30);
 
   @TempDir Path registryDir;

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * upstream sent is counted by a proxy between the two.
  */
 @Timeout(60)
-class MirrorTest extends ProxiedMirrorTest {
+class MirrorTest extends ProxiedMirror {
   private static final int MIB = 1 << 20;
   private static final String REPO = "team/app";
   private static final String TAG = "v1";

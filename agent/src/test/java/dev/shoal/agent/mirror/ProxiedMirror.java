@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agent. A test class starts them in its {@code @BeforeEach} with {@link #startAgent}; they stop
  * after each test, or earlier with {@link #stopAgent()} where the class must clean up after them.
  */
-abstract class ProxiedMirrorTest {
+abstract class ProxiedMirror {
   @TempDir Path data;
   UpstreamProxy proxy;
   AgentMain agent;
