@@ -7,6 +7,7 @@ import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.control.ControlServer;
 import dev.shoal.agent.control.ControlService;
 import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.agent.mirror.MirrorApi;
 import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
@@ -95,7 +96,8 @@ public final class AgentMain implements AutoCloseable {
     Closer owned = new Closer();
     try {
       ContentStore store = owned.add(openStore(config, clock));
-      BlobFetches fetches = owned.add(new BlobFetches(store));
+      BlobFetches fetches =
+          owned.add(new BlobFetches(store, RateLimit.of(config.peer().downloadLimit())));
       metrics.watch(fetches);
       StoreGauges.register(registry, "shoal_agent", store);
       Swarm swarm = owned.add(Swarm.start(config.peer(), store, fetches, upstreams, clock));

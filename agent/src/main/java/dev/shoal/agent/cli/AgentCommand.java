@@ -108,6 +108,20 @@ public final class AgentCommand implements Callable<Integer> {
       description = "This host's region: after the zone, peers in the same region come first.")
   String region;
 
+  @Option(
+      names = "--upload-limit",
+      paramLabel = "SIZE",
+      description = "Bytes per second sent to peers, all together, e.g. 50MB (default: no limit).")
+  String uploadLimit;
+
+  @Option(
+      names = "--download-limit",
+      paramLabel = "SIZE",
+      description =
+          "Bytes per second downloaded from peers and upstreams, all together, e.g. 100MB"
+              + " (default: no limit).")
+  String downloadLimit;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -137,6 +151,18 @@ public final class AgentCommand implements Callable<Integer> {
       resolved =
           resolved.withPeer(
               p.withLocation(zone != null ? zone : p.zone(), region != null ? region : p.region()));
+    }
+    if (uploadLimit != null || downloadLimit != null) {
+      PeerConfig p = resolved.peer();
+      resolved =
+          resolved.withPeer(
+              p.withLimits(
+                  uploadLimit != null
+                      ? ConfigValues.parseSize("--upload-limit", uploadLimit)
+                      : p.uploadLimit(),
+                  downloadLimit != null
+                      ? ConfigValues.parseSize("--download-limit", downloadLimit)
+                      : p.downloadLimit()));
     }
     if (peersFile != null) {
       resolved = resolved.withPeer(resolved.peer().withPeersFile(peersFile.toAbsolutePath()));

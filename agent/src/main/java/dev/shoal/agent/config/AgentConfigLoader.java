@@ -24,7 +24,17 @@ public final class AgentConfigLoader {
   private static final Set<String> TOP_KEYS =
       Set.of("dataDir", StoreSection.NAME, "mirror", "control", "peer");
   private static final Set<String> PEER_KEYS =
-      Set.of("listen", "peers", "peersFile", "peersDns", "refresh", "stall", "zone", "region");
+      Set.of(
+          "listen",
+          "peers",
+          "peersFile",
+          "peersDns",
+          "refresh",
+          "stall",
+          "zone",
+          "region",
+          "uploadLimit",
+          "downloadLimit");
   private static final Set<String> MIRROR_KEYS =
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
@@ -86,7 +96,9 @@ public final class AgentConfigLoader {
         refresh,
         stall,
         peer.text("zone", "a label such as eu-west-1a").orElse(""),
-        peer.text("region", "a label such as eu-west-1").orElse(""));
+        peer.text("region", "a label such as eu-west-1").orElse(""),
+        peer.size("uploadLimit").orElse(0L),
+        peer.size("downloadLimit").orElse(0L));
   }
 
   private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {

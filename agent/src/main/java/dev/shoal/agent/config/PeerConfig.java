@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param stall how long a peer may send nothing before the upstream takes over
  * @param zone this agent's zone label (empty: none), such as a cloud availability zone
  * @param region this agent's region label (empty: none)
+ * @param uploadLimit bytes per second this agent sends to peers, all together (0: no limit)
+ * @param downloadLimit bytes per second this agent downloads from peers and upstreams, all together
+ *     (0: no limit)
  */
 public record PeerConfig(
     Optional<HostPort> listen,
@@ -29,7 +32,9 @@ public record PeerConfig(
     Duration refresh,
     Duration stall,
     String zone,
-    String region) {
+    String region,
+    long uploadLimit,
+    long downloadLimit) {
   public static final Duration DEFAULT_STALL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_REFRESH = Duration.ofSeconds(10);
 
@@ -42,6 +47,10 @@ public record PeerConfig(
     requireNonNull(stall, "stall");
     requireNonNull(zone, "zone");
     requireNonNull(region, "region");
+    if (uploadLimit < 0 || downloadLimit < 0) {
+      throw new IllegalArgumentException(
+          "peer limits: " + uploadLimit + ", " + downloadLimit + " (expected: >= 0, 0 for none)");
+    }
     if (stall.isNegative() || stall.isZero()) {
       throw new IllegalArgumentException("peer.stall: " + stall + " (expected: > 0)");
     }
@@ -59,33 +68,88 @@ public record PeerConfig(
         DEFAULT_REFRESH,
         DEFAULT_STALL,
         "",
-        "");
+        "",
+        0,
+        0);
   }
 
   public PeerConfig withListen(HostPort address) {
     return new PeerConfig(
-        Optional.of(address), peers, peersFile, peersDns, refresh, stall, zone, region);
+        Optional.of(address),
+        peers,
+        peersFile,
+        peersDns,
+        refresh,
+        stall,
+        zone,
+        region,
+        uploadLimit,
+        downloadLimit);
   }
 
   public PeerConfig withPeers(List<HostPort> members) {
-    return new PeerConfig(listen, members, peersFile, peersDns, refresh, stall, zone, region);
+    return new PeerConfig(
+        listen,
+        members,
+        peersFile,
+        peersDns,
+        refresh,
+        stall,
+        zone,
+        region,
+        uploadLimit,
+        downloadLimit);
   }
 
   public PeerConfig withPeersFile(Path file) {
-    return new PeerConfig(listen, peers, Optional.of(file), peersDns, refresh, stall, zone, region);
+    return new PeerConfig(
+        listen,
+        peers,
+        Optional.of(file),
+        peersDns,
+        refresh,
+        stall,
+        zone,
+        region,
+        uploadLimit,
+        downloadLimit);
   }
 
   public PeerConfig withPeersDns(String name) {
     return new PeerConfig(
-        listen, peers, peersFile, Optional.of(name), refresh, stall, zone, region);
+        listen,
+        peers,
+        peersFile,
+        Optional.of(name),
+        refresh,
+        stall,
+        zone,
+        region,
+        uploadLimit,
+        downloadLimit);
   }
 
   public PeerConfig withLocation(String zoneLabel, String regionLabel) {
     return new PeerConfig(
-        listen, peers, peersFile, peersDns, refresh, stall, zoneLabel, regionLabel);
+        listen,
+        peers,
+        peersFile,
+        peersDns,
+        refresh,
+        stall,
+        zoneLabel,
+        regionLabel,
+        uploadLimit,
+        downloadLimit);
+  }
+
+  public PeerConfig withLimits(long upload, long download) {
+    return new PeerConfig(
+        listen, peers, peersFile, peersDns, refresh, stall, zone, region, upload, download);
   }
 
   public PeerConfig withRefresh(Duration every) {
-    return new PeerConfig(listen, peers, peersFile, peersDns, every, stall, zone, region);
+    return new PeerConfig(
+        listen, peers, peersFile, peersDns, every, stall, zone, region, uploadLimit, downloadLimit);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shoal.agent.fetch;
 
+import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.DigestMismatchException;
 import dev.shoal.core.digest.Hashing;
@@ -43,6 +44,7 @@ public final class BlobFetch {
   private final long size;
   private final PartialBlob partial;
   private final ContentStore store;
+  private final RateLimit downloads;
   private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -57,7 +59,8 @@ public final class BlobFetch {
   private volatile boolean stopped;
   private volatile InputStream current;
 
-  BlobFetch(Digest digest, PartialBlob partial, ContentStore store) {
+  BlobFetch(Digest digest, PartialBlob partial, ContentStore store, RateLimit downloads) {
+    this.downloads = downloads;
     this.digest = digest;
     this.size = partial.size();
     this.partial = partial;
@@ -280,6 +283,7 @@ public final class BlobFetch {
         int length = partial.lengthOf(piece);
         int n = in.readNBytes(buffer.array(), 0, length);
         bytesFetched.accept(source.name(), n);
+        downloads.acquire(n);
         if (n < length) {
           throw new EOFException(
               "blob "

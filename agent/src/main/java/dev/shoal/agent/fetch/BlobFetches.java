@@ -2,6 +2,7 @@ package dev.shoal.agent.fetch;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.DigestMismatchException;
 import dev.shoal.core.store.BlobInfo;
@@ -34,6 +35,7 @@ public final class BlobFetches implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BlobFetches.class);
 
   private final ContentStore store;
+  private final RateLimit downloads;
   private final ConcurrentHashMap<Digest, BlobFetch> running = new ConcurrentHashMap<>();
   // Fetches being set up (their source chosen): later requests for the digest wait for them.
   private final ConcurrentHashMap<Digest, CompletableFuture<BlobFetch>> starting =
@@ -45,7 +47,15 @@ public final class BlobFetches implements AutoCloseable {
   private final LongAdder fetchesStarted = new LongAdder();
 
   public BlobFetches(ContentStore store) {
+    this(store, RateLimit.unlimited());
+  }
+
+  /**
+   * @param downloads the limit on the bytes all downloads read together
+   */
+  public BlobFetches(ContentStore store, RateLimit downloads) {
     this.store = requireNonNull(store, "store");
+    this.downloads = requireNonNull(downloads, "downloads");
     AtomicInteger n = new AtomicInteger();
     this.threads =
         Executors.newCachedThreadPool(
@@ -126,7 +136,7 @@ public final class BlobFetches implements AutoCloseable {
     int pieceSize = PieceSizes.forSize(size);
     ensureRoom(digest, size, pieceSize);
     PartialBlob partial = store.partial(digest, size, pieceSize, List.of(), mediaType);
-    BlobFetch fetch = new BlobFetch(digest, partial, store);
+    BlobFetch fetch = new BlobFetch(digest, partial, store, downloads);
     running.put(digest, fetch);
     fetchesStarted.increment();
     fetch

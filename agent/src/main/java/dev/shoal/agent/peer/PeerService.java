@@ -6,6 +6,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
 import dev.shoal.agent.fetch.PieceSizes;
+import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamBlobSource;
 import dev.shoal.agent.upstream.Upstreams;
@@ -55,6 +56,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private final String zone;
   private final String region;
   private volatile boolean corrupt;
+  private final RateLimit uploads;
 
   /**
    * @param stall how long a reader waits for bytes of a download that makes no progress before the
@@ -66,7 +68,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       Upstreams upstreams,
       Duration stall,
       String zone,
-      String region) {
+      String region,
+      RateLimit uploads) {
+    this.uploads = requireNonNull(uploads, "uploads");
     this.zone = requireNonNull(zone, "zone");
     this.region = requireNonNull(region, "region");
     this.store = requireNonNull(store, "store");
@@ -235,6 +239,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         }
       }
       buf.flip();
+      uploads.acquire(n);
       if (corrupt) {
         buf.put(n / 2, (byte) (buf.get(n / 2) ^ 0x5a));
       }

@@ -3,6 +3,7 @@ package dev.shoal.agent.peer;
 import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.agent.fetch.BlobFetches;
 import dev.shoal.agent.grpc.GrpcServer;
+import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.agent.upstream.Upstreams;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.store.ContentStore;
@@ -53,7 +54,13 @@ public final class Swarm implements AutoCloseable {
     if (config.listen().isPresent()) {
       service =
           new PeerService(
-              store, fetches, upstreams, config.stall(), config.zone(), config.region());
+              store,
+              fetches,
+              upstreams,
+              config.stall(),
+              config.zone(),
+              config.region(),
+              RateLimit.of(config.uploadLimit()));
       server =
           GrpcServer.start("peer.listen", config.listen().get(), service, PeerService.MAX_REQUEST);
       self = server.address();
