@@ -9,6 +9,7 @@ import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamErrors;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.distribution.BlobHeads;
 import dev.shoal.core.distribution.ByteRange;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.Exchange;
@@ -19,12 +20,9 @@ import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.store.BlobNotFoundException;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -86,7 +84,7 @@ final class BlobService {
         // The size and the digest are all a HEAD answers: no reason to download the blob.
         ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);
         metrics.blobRequest(false);
-        ex.stream(head(digest, range, size), range.length());
+        ex.stream(BlobHeads.of(digest, range, size), range.length());
         return;
       }
       if (size == 0) {
@@ -131,7 +129,7 @@ final class BlobService {
           "UNAVAILABLE",
           "download of " + fetch.digest() + " failed");
     }
-    ResponseStream out = ex.stream(head(fetch.digest(), range, size), range.length());
+    ResponseStream out = ex.stream(BlobHeads.of(fetch.digest(), range, size), range.length());
     if (out == null) {
       file.close();
       return;
@@ -159,7 +157,8 @@ final class BlobService {
     if (countRequest) {
       metrics.blobRequest(true);
     }
-    ex.respondFile(head(digest, range, size), open.channel(), range.start(), range.length());
+    ex.respondFile(
+        BlobHeads.of(digest, range, size), open.channel(), range.start(), range.length());
     if (!ex.method().equals(HttpMethod.HEAD)) {
       metrics.servedFromStore(range.length());
     }
@@ -173,23 +172,6 @@ final class BlobService {
       throw RegistryErrors.httpError(
           HttpResponseStatus.BAD_GATEWAY, "UNAVAILABLE", "fetching " + digest + ": " + e);
     }
-  }
-
-  private static HttpResponse head(Digest digest, ByteRange range, long size) {
-    HttpResponse head =
-        new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1,
-            range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
-    head.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, OCTET_STREAM)
-        .set(ManifestService.DIGEST_HEADER, digest.toString())
-        .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
-        .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
-        .set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
-    if (range.partial()) {
-      head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
-    }
-    return head;
   }
 
   private static long require(OptionalLong size, String repo, Digest digest)

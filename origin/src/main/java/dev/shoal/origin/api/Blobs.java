@@ -2,6 +2,7 @@ package dev.shoal.origin.api;
 
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.distribution.BlobHeads;
 import dev.shoal.core.distribution.ByteRange;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.Exchange;
@@ -11,7 +12,6 @@ import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.meta.RegistryMetadata;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
@@ -61,19 +61,7 @@ final class Blobs {
       open.close();
       throw e;
     }
-    HttpResponse head =
-        new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1,
-            range.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK);
-    head.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream")
-        .set(DIGEST_HEADER, digest.toString())
-        .set(HttpHeaderNames.ACCEPT_RANGES, "bytes")
-        .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
-        .set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
-    if (range.partial()) {
-      head.headers().set(HttpHeaderNames.CONTENT_RANGE, range.contentRange(size));
-    }
+    HttpResponse head = BlobHeads.of(digest, range, size);
     ex.respondFile(head, open.channel(), range.start(), range.length());
     if (ex.method().equals(HttpMethod.GET)) {
       metrics.served(range.length());
