@@ -12,6 +12,7 @@ import dev.shoal.agent.mirror.MirrorApi;
 import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
 import dev.shoal.agent.peer.PeerService;
+import dev.shoal.agent.peer.Preheater;
 import dev.shoal.agent.peer.Swarm;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.UpstreamFactory;
@@ -117,7 +118,13 @@ public final class AgentMain implements AutoCloseable {
               ControlServer.start(
                   config.control().listen(),
                   new ControlService(
-                      store, server.uri(), clock.instant(), status(fetches, swarm))));
+                      store,
+                      server.uri(),
+                      clock.instant(),
+                      status(fetches, swarm),
+                      swarm.planner().peers().isEmpty() && !config.peer().dynamicMembers()
+                          ? null
+                          : new Preheater(swarm.planner().peers(), upstreams, store, fetches))));
       // Added last, closed first: no request reaches a component that is closing.
       owned.add(server);
       readiness.ready();

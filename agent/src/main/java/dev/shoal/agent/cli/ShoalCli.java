@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       EvictCommand.class,
       PinCommand.Pin.class,
       PinCommand.Unpin.class,
+      PreheatCommand.class,
       AccountCommand.class,
       KeyCommand.class,
       LoginCommand.class,
@@ -89,6 +90,9 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == PinCommand.Unpin.class) {
               return type.cast(new PinCommand.Unpin(env));
+            }
+            if (type == PreheatCommand.class) {
+              return type.cast(new PreheatCommand(env));
             }
             if (type == AccountCommand.Add.class) {
               return type.cast(new AccountCommand.Add(env, stdin));

@@ -143,6 +143,11 @@ public record PeerConfig(
         downloadLimit);
   }
 
+  /** Whether the member list comes from a file or DNS (and may grow after start). */
+  public boolean dynamicMembers() {
+    return peersFile.isPresent() || peersDns.isPresent();
+  }
+
   public PeerConfig withLimits(long upload, long download) {
     return new PeerConfig(
         listen, peers, peersFile, peersDns, refresh, stall, zone, region, upload, download);

@@ -2,9 +2,11 @@ package dev.shoal.agent.control;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.shoal.agent.peer.Preheater;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.InvalidDigestException;
+import dev.shoal.core.registry.NotFoundException;
 import dev.shoal.core.store.BlobInUseException;
 import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.BlobNotFoundException;
@@ -20,6 +22,8 @@ import dev.shoal.proto.control.v1.ListBlobsRequest;
 import dev.shoal.proto.control.v1.ListBlobsResponse;
 import dev.shoal.proto.control.v1.PinRequest;
 import dev.shoal.proto.control.v1.PinResponse;
+import dev.shoal.proto.control.v1.PreheatRequest;
+import dev.shoal.proto.control.v1.PreheatResponse;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.StoreStatus;
@@ -42,21 +46,29 @@ import org.slf4j.LoggerFactory;
 public final class ControlService extends ControlGrpc.ControlImplBase {
   private static final Logger log = LoggerFactory.getLogger(ControlService.class);
   private static final String DEFAULT_PIN = "user";
+  private static final java.time.Duration PREHEAT_TIMEOUT = java.time.Duration.ofMinutes(10);
 
   private final ContentStore store;
   private final URI mirrorUri;
   private final Instant started;
   private final Consumer<StatusResponse.Builder> more;
+  private final Preheater preheater; // null without a swarm
 
   public ControlService(ContentStore store, URI mirrorUri, Instant started) {
-    this(store, mirrorUri, started, b -> {});
+    this(store, mirrorUri, started, b -> {}, null);
   }
 
   /**
    * @param more adds what other components know to each status (the swarm, downloads)
+   * @param preheater the swarm's preheat, or null without a swarm
    */
   public ControlService(
-      ContentStore store, URI mirrorUri, Instant started, Consumer<StatusResponse.Builder> more) {
+      ContentStore store,
+      URI mirrorUri,
+      Instant started,
+      Consumer<StatusResponse.Builder> more,
+      Preheater preheater) {
+    this.preheater = preheater;
     this.store = requireNonNull(store, "store");
     this.mirrorUri = requireNonNull(mirrorUri, "mirrorUri");
     this.started = requireNonNull(started, "started");
@@ -184,6 +196,34 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   }
 
   /** Runs a unary call, mapping the store's exceptions to statuses a CLI can explain. */
+  @Override
+  public void preheat(PreheatRequest request, StreamObserver<PreheatResponse> out) {
+    if (preheater == null) {
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription("this agent has no peers: start it with --peers (or --peers-file)")
+              .asException());
+      return;
+    }
+    if (request.getCopies() < 1) {
+      out.onError(Status.INVALID_ARGUMENT.withDescription("copies must be >= 1").asException());
+      return;
+    }
+    try {
+      out.onNext(preheater.preheat(request.getImage(), request.getCopies(), PREHEAT_TIMEOUT));
+      out.onCompleted();
+    } catch (IllegalArgumentException e) {
+      out.onError(fail(Status.INVALID_ARGUMENT, e));
+    } catch (NotFoundException e) {
+      out.onError(fail(Status.NOT_FOUND, e));
+    } catch (IOException e) {
+      out.onError(fail(Status.UNAVAILABLE, e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.onError(fail(Status.CANCELLED, e));
+    }
+  }
+
   private static <T> void answer(StreamObserver<T> out, Call<T> call) {
     T response;
     try {

@@ -139,6 +139,11 @@ public final class Peers implements AutoCloseable {
     return all;
   }
 
+  /** The connection to member {@code address}, if it is one of the others. */
+  Optional<PeerClient> client(HostPort address) {
+    return Optional.ofNullable(clients.get(address));
+  }
+
   static long score(HostPort member, Digest digest) {
     byte[] h = Digest.sha256Of((member + "|" + digest).getBytes(StandardCharsets.UTF_8)).bytes();
     long v = 0;

@@ -14,6 +14,9 @@ import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.proto.control.v1.PreheatRequest;
+import dev.shoal.proto.control.v1.PreheatResponse;
+import dev.shoal.proto.control.v1.PreheatedBlob;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import java.io.IOException;
@@ -210,6 +213,45 @@ class SwarmTest {
     assertThat(reader.fetches().bytesBySource())
         .containsEntry("peer " + zoneB.peerAddress().orElseThrow(), (long) layer.blob().length)
         .doesNotContainKey("peer " + zoneA.peerAddress().orElseThrow());
+    assertThat(proxy.blobBytes()).isZero();
+  }
+
+  @Test
+  void preheat_putsEveryBlobOnItsFirstHomes_andTheRolloutNeedsNoUpstream() throws Exception {
+    String ref = proxy.uri().getAuthority() + "/" + REPO + ":v1";
+    PreheatResponse r;
+    try (ControlClient control = new ControlClient(agents.get(0).controlAddress())) {
+      r = control.call().preheat(PreheatRequest.newBuilder().setImage(ref).setCopies(2).build());
+    }
+    assertThat(r.getBlobsCount()).isEqualTo(image.blobs().size());
+    for (PreheatedBlob b : r.getBlobsList()) {
+      assertThat(b.getHoldersCount()).as(b.getDigest()).isEqualTo(2);
+      Digest d = Digest.parse(b.getDigest());
+      long holding =
+          agents.stream()
+              .filter(
+                  a -> {
+                    try {
+                      return a.store().contains(d);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  })
+              .count();
+      assertThat(holding).as("agents holding %s", d).isEqualTo(2);
+    }
+    // Each home downloads its copy from the upstream for now (reading the second copy from the
+    // first
+    // home is the next step).
+    assertThat(proxy.blobBytes()).isLessThanOrEqualTo(2 * image.blobBytes());
+
+    // The rollout: every agent pulls, and the upstream sends nothing more.
+    proxy.resetCounts();
+    for (AgentMain a : agents) {
+      for (Digest d : image.layerDigests()) {
+        assertThat(Digest.sha256Of(get(a, d))).isEqualTo(d);
+      }
+    }
     assertThat(proxy.blobBytes()).isZero();
   }
 
