@@ -36,7 +36,8 @@ if [[ -n ${SHAPE:-} ]]; then
   ip netns exec "$ns" tc qdisc add dev "$veth_b" root tbf rate "$SHAPE" burst 1mb latency 50ms
   trap 'cleanup; ip link del "$veth_a" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true' EXIT
 fi
-in_ns() { if [[ -n $ns ]]; then ip netns exec "$ns" "$@"; else "$@"; fi; }
+# exec: started in the background, the registry itself is the job whose pid cleanup kills.
+in_ns() { if [[ -n $ns ]]; then exec ip netns exec "$ns" "$@"; else exec "$@"; fi; }
 
 cport=$(free_port)
 start_cncf "$reg_host" "$cport" in_ns
