@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.core.cli.CliErrors;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.config.HostPort;
+import dev.shoal.core.distribution.DeferredHandler;
 import dev.shoal.core.http.HttpServer;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.metrics.MetricsRegistry;
@@ -13,7 +14,6 @@ import dev.shoal.core.store.ContentStore;
 import dev.shoal.origin.admin.AdminApi;
 import dev.shoal.origin.api.ApiMetrics;
 import dev.shoal.origin.api.ApiRoutes;
-import dev.shoal.origin.api.DeferredApi;
 import dev.shoal.origin.api.UploadArea;
 import dev.shoal.origin.api.UploadSweeper;
 import dev.shoal.origin.auth.Accounts;
@@ -45,6 +45,8 @@ import picocli.CommandLine;
  * them in reverse order.
  */
 public final class OriginMain implements AutoCloseable {
+  private static final String STARTING = "the origin is starting; retry shortly";
+
   private static final Logger log = LoggerFactory.getLogger(OriginMain.class);
 
   private final OriginConfig config;
@@ -125,9 +127,9 @@ public final class OriginMain implements AutoCloseable {
     Readiness readiness = new Readiness();
     readiness.notReady("opening the content store");
     // Listen first: /healthz answers, and /readyz says why not, while the stores open.
-    DeferredApi api = new DeferredApi();
-    DeferredApi token = new DeferredApi();
-    DeferredApi admin = new DeferredApi();
+    DeferredHandler api = new DeferredHandler(STARTING);
+    DeferredHandler token = new DeferredHandler(STARTING);
+    DeferredHandler admin = new DeferredHandler(STARTING);
     MetricsRegistry registry = new MetricsRegistry();
     ApiMetrics metrics = new ApiMetrics(registry);
     HttpServer server =

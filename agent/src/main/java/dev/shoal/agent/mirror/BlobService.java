@@ -29,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -63,22 +64,28 @@ final class BlobService {
   void serve(Exchange ex, Upstream upstream, String repo, String reference, String auth)
       throws HttpError, IOException {
     Digest digest = parse(reference);
-    access.check(
-        upstream,
-        repo,
-        auth,
-        c -> require(c.blobExists(repo, digest), repo, digest),
-        "BLOB_UNKNOWN");
+    // The size, when the upstream was asked just now: a cold blob then costs one HEAD, not two.
+    Optional<Long> askedSize =
+        access.check(
+            upstream,
+            repo,
+            auth,
+            c -> require(c.blobExists(repo, digest), repo, digest),
+            "BLOB_UNKNOWN");
     if (serveLocal(ex, digest, true)) {
       return;
     }
     BlobFetch fetch = fetches.running(digest).orElse(null);
     if (fetch == null) {
       long size;
-      try {
-        size = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
-      } catch (IOException e) {
-        throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+      if (askedSize.isPresent()) {
+        size = askedSize.get();
+      } else {
+        try {
+          size = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
+        } catch (IOException e) {
+          throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+        }
       }
       if (ex.method().equals(HttpMethod.HEAD)) {
         // The size and the digest are all a HEAD answers: no reason to download the blob.

@@ -4,6 +4,7 @@ import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamErrors;
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.distribution.BlobHeads;
 import dev.shoal.core.distribution.RegistryErrors;
 import dev.shoal.core.http.Exchange;
 import dev.shoal.core.http.HttpError;
@@ -46,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * marked with a {@code Warning} header.
  */
 final class ManifestService {
-  static final String DIGEST_HEADER = "Docker-Content-Digest";
   static final String STALE_WARNING = "110 shoal \"Response is Stale: upstream unreachable\"";
 
   /** How long a request waits for another's fetch of the same manifest before fetching it too. */
@@ -211,7 +211,7 @@ final class ManifestService {
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, type)
-        .set(DIGEST_HEADER, digest.toString())
+        .set(BlobHeads.DIGEST_HEADER, digest.toString())
         .set(HttpHeaderNames.ETAG, "\"" + digest + "\"")
         .set(RegistryErrors.API_VERSION_HEADER, RegistryErrors.API_VERSION);
     if (warning != null) {

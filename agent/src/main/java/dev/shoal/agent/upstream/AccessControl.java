@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,14 +90,14 @@ public final class AccessControl {
    *
    * @throws HttpError the answer for a caller the upstream refused or could not judge
    */
-  public void check(
-      Upstream upstream, String repo, String authorization, Probe<?> probe, String notFoundCode)
+  public <T> Optional<T> check(
+      Upstream upstream, String repo, String authorization, Probe<T> probe, String notFoundCode)
       throws HttpError {
     if (granted(upstream, repo, authorization)) {
-      return;
+      return Optional.empty();
     }
     try {
-      ask(upstream, repo, authorization, probe);
+      return Optional.of(ask(upstream, repo, authorization, probe));
     } catch (IOException e) {
       if (UpstreamErrors.unreachable(e) && grantedWithin(upstream, repo, authorization, stale)) {
         log.warn(
@@ -104,7 +105,7 @@ public final class AccessControl {
             upstream.name(),
             repo,
             e.getMessage());
-        return;
+        return Optional.empty();
       }
       throw refusal(upstream, repo, authorization, e, notFoundCode);
     }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * The administration API's JSON: answers, errors in the registry's error format ({@code
@@ -38,8 +37,7 @@ final class AdminJson {
   }
 
   static HttpError error(HttpResponseStatus status, String code, String message) {
-    return new HttpError(
-        code + ": " + message, () -> RegistryErrors.error(status, code, message, Map.of()));
+    return RegistryErrors.httpError(status, code, message);
   }
 
   /** Reads a small JSON body, then hands it on. */

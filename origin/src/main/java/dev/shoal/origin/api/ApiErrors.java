@@ -14,8 +14,7 @@ final class ApiErrors {
   private ApiErrors() {}
 
   static HttpError of(HttpResponseStatus status, String code, String message) {
-    return new HttpError(
-        code + ": " + message, () -> RegistryErrors.error(status, code, message, Map.of()));
+    return RegistryErrors.httpError(status, code, message);
   }
 
   static HttpError nameInvalid(String message) {

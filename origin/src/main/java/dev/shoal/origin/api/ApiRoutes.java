@@ -1,5 +1,6 @@
 package dev.shoal.origin.api;
 
+import dev.shoal.core.distribution.DeferredHandler;
 import dev.shoal.core.distribution.RegistryRoutes;
 import dev.shoal.core.http.Readiness;
 import dev.shoal.core.http.Router;
@@ -24,9 +25,9 @@ public final class ApiRoutes {
    */
   public static Router create(
       Readiness readiness,
-      DeferredApi api,
-      DeferredApi token,
-      DeferredApi admin,
+      DeferredHandler api,
+      DeferredHandler token,
+      DeferredHandler admin,
       MetricsRegistry registry,
       ApiMetrics metrics) {
     // "/v2" also covers "/v2/": the API answers the version check itself, with a challenge.
@@ -41,14 +42,14 @@ public final class ApiRoutes {
 
   /** Hands the token service to {@code token}, the administration API to {@code admin}. */
   public static void openAuth(
-      DeferredApi token, DeferredApi admin, TokenService tokens, AdminApi api) {
+      DeferredHandler token, DeferredHandler admin, TokenService tokens, AdminApi api) {
     token.open(new TokenEndpoint(tokens));
     admin.open(api);
   }
 
   /** Hands the whole registry API over {@code store} and {@code meta} to {@code api}. */
   public static void open(
-      DeferredApi api,
+      DeferredHandler api,
       ContentStore store,
       RegistryMetadata meta,
       UploadArea uploads,

@@ -21,7 +21,7 @@ import java.io.IOException;
 
 /** {@code GET}, {@code HEAD} and {@code DELETE /v2/<name>/blobs/<digest>} (end-2, end-10). */
 final class Blobs {
-  static final String DIGEST_HEADER = "Docker-Content-Digest";
+  static final String DIGEST_HEADER = BlobHeads.DIGEST_HEADER;
 
   private final ContentStore store;
   private final RegistryMetadata meta;
