@@ -14,10 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.ObjLongConsumer;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,12 @@ public final class BlobFetch {
   // Set by stop(): the download ends at once, keeping what it has, with no retry.
   private volatile boolean stopped;
   private volatile InputStream current;
+  // Pieces written (perhaps not yet claimed in the index): what peers may be sent. Guarded by this.
+  private final BitSet written;
+  // SHA-256 of written pieces, made when a peer first asks for the piece table.
+  private final AtomicReferenceArray<byte[]> pieceHashes;
+  // Whether the bytes come from one source in order (the upstream), rather than pieces from peers.
+  private volatile boolean inOrder = true;
 
   BlobFetch(Digest digest, PartialBlob partial, ContentStore store, RateLimit downloads) {
     this.downloads = downloads;
@@ -65,7 +73,64 @@ public final class BlobFetch {
     this.size = partial.size();
     this.partial = partial;
     this.store = store;
+    this.written = new BitSet(partial.pieceCount());
+    for (int i = 0; i < partial.pieceCount(); i++) {
+      if (partial.has(i)) {
+        written.set(i);
+      }
+    }
+    this.pieceHashes = new AtomicReferenceArray<>(partial.pieceCount());
     this.contiguous = heldPrefix();
+  }
+
+  public int pieceSize() {
+    return partial.pieceSize();
+  }
+
+  public int pieceCount() {
+    return partial.pieceCount();
+  }
+
+  /** Whether piece {@code piece} is written, so that it may be sent to peers (who check it). */
+  public synchronized boolean written(int piece) {
+    return written.get(piece);
+  }
+
+  /** The pieces written so far (a copy). */
+  public synchronized BitSet writtenPieces() {
+    return (BitSet) written.clone();
+  }
+
+  /** Whether this fetch reads the blob in order from one source (the upstream, or a fallback). */
+  public boolean inOrder() {
+    return inOrder;
+  }
+
+  /**
+   * The SHA-256 of written piece {@code piece}, read back from the file once; empty for a piece not
+   * written yet.
+   */
+  public Optional<byte[]> pieceHash(int piece) throws IOException {
+    byte[] known = pieceHashes.get(piece);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    if (!written(piece)) {
+      return Optional.empty();
+    }
+    ByteBuffer b = ByteBuffer.allocate(partial.lengthOf(piece));
+    try (FileChannel ch = partial.openReader()) {
+      long pos = partial.offsetOf(piece);
+      while (b.hasRemaining()) {
+        if (ch.read(b, pos + b.position()) < 0) {
+          throw new EOFException("piece " + piece + " of " + digest + " is short on disk");
+        }
+      }
+    }
+    b.flip();
+    byte[] hash = PieceHashing.sha256(b);
+    pieceHashes.compareAndSet(piece, null, hash);
+    return Optional.of(hash);
   }
 
   public Digest digest() {
@@ -152,7 +217,7 @@ public final class BlobFetch {
   }
 
   /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
-  void run(BlobSource source, ObjLongConsumer<String> bytesFetched) {
+  void run(BlobSource source, Provenance bytesFetched) {
     long start = System.nanoTime();
     try {
       BlobInfo info = download(source, bytesFetched);
@@ -197,17 +262,70 @@ public final class BlobFetch {
     partial.suspend();
   }
 
-  private BlobInfo download(BlobSource source, ObjLongConsumer<String> bytesFetched)
+  private BlobInfo download(BlobSource source, Provenance bytesFetched) throws IOException {
+    if (source instanceof ParallelSource swarm && swarm.parallel()) {
+      return downloadPieces(swarm, bytesFetched);
+    }
+    // Only a download that wrote every piece itself, in order, may skip re-reading the file.
+    boolean streamedWhole = heldCount() == 0;
+    Hashing hash = inOrder(source, bytesFetched, streamedWhole);
+    if (hash == null) {
+      return partial.complete();
+    }
+    Digest streamed = hash.digest();
+    if (streamed.equals(digest)) {
+      // The bytes are right: readers may send the last piece while the file is flushed to disk.
+      verified = true;
+      notifyListeners();
+    }
+    return partial.completeStreamed(streamed);
+  }
+
+  /**
+   * Pieces from several peers at once; what they cannot deliver (no progress within the stall
+   * bound) comes from the source's fallback, in order. The file is then hashed whole.
+   */
+  private BlobInfo downloadPieces(ParallelSource swarm, Provenance bytesFetched)
+      throws IOException {
+    inOrder = false;
+    Target target = new Target(bytesFetched);
+    try {
+      swarm.download(target);
+    } catch (StoreWriteException e) {
+      throw e;
+    } catch (IOException e) {
+      if (stopped) {
+        throw e;
+      }
+      log.info(
+          "peers made no progress, the rest comes from {} digest={} missing={} error={}",
+          swarm.fallback().name(),
+          digest,
+          pieceCount() - heldCount(),
+          e.toString());
+    } finally {
+      target.syncAll();
+    }
+    if (heldCount() < pieceCount()) {
+      inOrder = true;
+      inOrder(swarm.fallback(), bytesFetched, false);
+    }
+    return partial.complete();
+  }
+
+  /**
+   * Reads the missing pieces in order from {@code source}, resuming after breaks that made
+   * progress. With {@code hashing}, returns the hash of every byte of the blob.
+   */
+  private Hashing inOrder(BlobSource source, Provenance bytesFetched, boolean hashing)
       throws IOException {
     // Every source gets its own attempts: a failover does not use up the upstream's.
-    // Only a download that wrote every piece itself, in order, may skip re-reading the file.
-    boolean streamedWhole = partial.heldCount() == 0;
     Hashing hash = null;
     ByteBuffer buffer = ByteBuffer.allocate(partial.pieceSize());
     IOException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       long before = contiguous;
-      hash = streamedWhole ? new Hashing(digest.algorithm()) : null;
+      hash = hashing ? new Hashing(digest.algorithm()) : null;
       try {
         copy(source, buffer, hash, bytesFetched);
         last = null;
@@ -241,16 +359,99 @@ public final class BlobFetch {
     if (last != null) {
       throw last;
     }
-    if (hash == null) {
-      return partial.complete();
+    return hash;
+  }
+
+  private synchronized int heldCount() {
+    return written.cardinality();
+  }
+
+  /** Marks {@code piece} written, moves the sendable prefix past it and tells the readers. */
+  private void markWritten(int piece) {
+    synchronized (this) {
+      written.set(piece);
+      int next = written.nextClearBit(0);
+      contiguous = next >= partial.pieceCount() ? size : partial.offsetOf(next);
     }
-    Digest streamed = hash.digest();
-    if (streamed.equals(digest)) {
-      // The bytes are right: readers may send the last piece while the file is flushed to disk.
-      verified = true;
-      notifyListeners();
+    notifyListeners();
+  }
+
+  /** The fetch's side of a parallel download: writes pieces, claiming them in batches. */
+  private final class Target implements PieceTarget {
+    private final Provenance bytesFetched;
+    private final List<Integer> unsynced = new ArrayList<>();
+    private long unsyncedBytes;
+
+    Target(Provenance bytesFetched) {
+      this.bytesFetched = bytesFetched;
     }
-    return partial.completeStreamed(streamed);
+
+    @Override
+    public Digest digest() {
+      return digest;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public int pieceSize() {
+      return partial.pieceSize();
+    }
+
+    @Override
+    public int pieceCount() {
+      return partial.pieceCount();
+    }
+
+    @Override
+    public int lengthOf(int piece) {
+      return partial.lengthOf(piece);
+    }
+
+    @Override
+    public BitSet written() {
+      return writtenPieces();
+    }
+
+    @Override
+    public boolean stopped() {
+      return stopped;
+    }
+
+    @Override
+    public void rejected(int piece, String from) {
+      bytesFetched.rejected(from, partial.lengthOf(piece));
+    }
+
+    @Override
+    public void write(int piece, ByteBuffer data, String from) throws IOException {
+      int length = data.remaining();
+      bytesFetched.fetched(from, length);
+      downloads.acquire(length);
+      if (BlobFetch.this.written(piece)) {
+        return;
+      }
+      try {
+        partial.writeUnsynced(piece, data);
+      } catch (IOException e) {
+        throw new StoreWriteException(digest, e);
+      }
+      unsynced.add(piece);
+      unsyncedBytes += length;
+      markWritten(piece);
+      if (unsyncedBytes >= SYNC_BYTES) {
+        syncAll();
+      }
+    }
+
+    void syncAll() throws StoreWriteException {
+      sync(unsynced);
+      unsynced.clear();
+      unsyncedBytes = 0;
+    }
   }
 
   /**
@@ -258,8 +459,7 @@ public final class BlobFetch {
    * and become sendable at once; they are forced to disk and claimed in the index every {@link
    * #SYNC_BYTES} and at the end, so the disk's speed does not pace the clients.
    */
-  private void copy(
-      BlobSource source, ByteBuffer buffer, Hashing hash, ObjLongConsumer<String> bytesFetched)
+  private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, Provenance bytesFetched)
       throws IOException {
     int first = (int) (contiguous / partial.pieceSize());
     if (first >= partial.pieceCount()) {
@@ -282,7 +482,7 @@ public final class BlobFetch {
       for (int piece = first; piece < partial.pieceCount(); piece++) {
         int length = partial.lengthOf(piece);
         int n = in.readNBytes(buffer.array(), 0, length);
-        bytesFetched.accept(source.name(), n);
+        bytesFetched.fetched(source.name(), n);
         downloads.acquire(n);
         if (n < length) {
           throw new EOFException(
@@ -299,7 +499,7 @@ public final class BlobFetch {
         if (hash != null) {
           hash.update(buffer.duplicate());
         }
-        if (!partial.has(piece)) {
+        if (!written(piece)) {
           try {
             partial.writeUnsynced(piece, buffer);
           } catch (IOException e) {
@@ -307,9 +507,8 @@ public final class BlobFetch {
           }
           unsynced.add(piece);
           unsyncedBytes += length;
+          markWritten(piece);
         }
-        contiguous = partial.offsetOf(piece) + length;
-        notifyListeners();
         if (unsyncedBytes >= SYNC_BYTES) {
           sync(unsynced);
           unsynced.clear();
@@ -351,13 +550,9 @@ public final class BlobFetch {
     }
   }
 
-  private long heldPrefix() {
-    int pieces = partial.pieceCount();
-    int i = 0;
-    while (i < pieces && partial.has(i)) {
-      i++;
-    }
-    return i == pieces ? size : partial.offsetOf(i);
+  private synchronized long heldPrefix() {
+    int next = written.nextClearBit(0);
+    return next >= partial.pieceCount() ? size : partial.offsetOf(next);
   }
 
   /** Writing a piece into the store failed: the disk, not the source. */

@@ -45,6 +45,19 @@ public final class BlobFetches implements AutoCloseable {
   private final LongAdder bytesFromPeers = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> bySource = new ConcurrentHashMap<>();
   private final LongAdder fetchesStarted = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> rejectedBySource = new ConcurrentHashMap<>();
+  private final Provenance provenance =
+      new Provenance() {
+        @Override
+        public void fetched(String source, long bytes) {
+          BlobFetches.this.fetched(source, bytes);
+        }
+
+        @Override
+        public void rejected(String source, long bytes) {
+          rejectedBySource.computeIfAbsent(source, s -> new LongAdder()).add(bytes);
+        }
+      };
 
   public BlobFetches(ContentStore store) {
     this(store, RateLimit.unlimited());
@@ -153,7 +166,7 @@ public final class BlobFetches implements AutoCloseable {
                 restart(digest, size, mediaType, from);
               }
             });
-    threads.execute(() -> fetch.run(from, this::fetched));
+    threads.execute(() -> fetch.run(from, provenance));
     return fetch;
   }
 
@@ -219,6 +232,20 @@ public final class BlobFetches implements AutoCloseable {
     Map<String, Long> out = new TreeMap<>();
     bySource.forEach((k, v) -> out.put(k, v.sum()));
     return out;
+  }
+
+  /**
+   * Bytes thrown away since start because they failed the piece table, by the peer that sent them.
+   */
+  public Map<String, Long> bytesRejectedBySource() {
+    Map<String, Long> out = new TreeMap<>();
+    rejectedBySource.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  /** Bytes thrown away since start because they failed the piece table, from all peers. */
+  public long bytesRejected() {
+    return rejectedBySource.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   /** Bytes downloaded from upstream registries since start. */

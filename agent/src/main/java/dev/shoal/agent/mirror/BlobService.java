@@ -31,12 +31,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET}/{@code HEAD /v2/NAME/blobs/DIGEST}: from the store with zero copy when the blob is
  * complete, else joined to its download and streamed while it is written and hashed.
  */
 final class BlobService {
+  private static final Logger log = LoggerFactory.getLogger(BlobService.class);
   static final String OCTET_STREAM = "application/octet-stream";
 
   /** How long a request waits for a fetch whose file just moved to finish publishing it. */
@@ -77,16 +80,30 @@ final class BlobService {
     }
     BlobFetch fetch = fetches.running(digest).orElse(null);
     if (fetch == null) {
-      long size;
+      long known;
       if (askedSize.isPresent()) {
-        size = askedSize.get();
+        known = askedSize.get();
       } else {
         try {
-          size = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
+          known = require(upstream.clientFor(auth).blobExists(repo, digest), repo, digest);
+        } catch (NotFoundException e) {
+          throw e;
         } catch (IOException e) {
-          throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+          // The upstream is unreachable, but the caller was allowed in lately: a peer holding the
+          // blob tells its size (the digest check at the end still decides what is served).
+          OptionalLong fromPeers = planner.sizeFromPeers(digest);
+          if (fromPeers.isEmpty()) {
+            throw UpstreamErrors.toHttp(upstream, e, "BLOB_UNKNOWN");
+          }
+          log.info(
+              "upstream unreachable, blob size from peers digest={} upstream={} error={}",
+              digest,
+              upstream.name(),
+              e.toString());
+          known = fromPeers.getAsLong();
         }
       }
+      long size = known;
       if (ex.method().equals(HttpMethod.HEAD)) {
         // The size and the digest are all a HEAD answers: no reason to download the blob.
         ByteRange range = ByteRange.parse(ex.header(HttpHeaderNames.RANGE), size);

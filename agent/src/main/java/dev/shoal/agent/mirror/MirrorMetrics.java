@@ -22,7 +22,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *   <li>{@code shoal_agent_blob_served_bytes_total{source="store"|"upstream"}}: blob bytes sent to
  *       clients from complete blobs, or while they were being downloaded;
  *   <li>{@code shoal_agent_upstream_bytes_total}, {@code shoal_agent_peer_bytes_total}, {@code
- *       shoal_agent_fetches_total}: what the agent downloaded, from where;
+ *       shoal_agent_fetches_total}: what the agent downloaded, from where, and {@code
+ *       shoal_agent_peer_rejected_bytes_total}: bytes from peers that failed the piece table;
  *   <li>{@code shoal_agent_transfers_in_flight}: downloads running now;
  *   <li>{@code shoal_agent_stale_tags_total}: tags answered from cache with the upstream down.
  * </ul>
@@ -77,6 +78,10 @@ public final class MirrorMetrics implements ResponseListener {
         "shoal_agent_peer_bytes_total",
         "Blob bytes downloaded from other agents.",
         fetches::bytesFromPeers);
+    registry.counter(
+        "shoal_agent_peer_rejected_bytes_total",
+        "Blob bytes from other agents thrown away: their piece failed the piece table.",
+        fetches::bytesRejected);
     registry.counter(
         "shoal_agent_fetches_total",
         "Blob downloads started (from peers or upstreams).",

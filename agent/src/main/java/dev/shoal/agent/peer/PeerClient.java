@@ -37,6 +37,16 @@ final class PeerClient implements AutoCloseable {
     return async;
   }
 
+  /** Whether the connection is up now (a slow answer then means a busy peer, not a slow dial). */
+  boolean connected() {
+    return channel.getState(false) == io.grpc.ConnectivityState.READY;
+  }
+
+  /** An async stub whose calls end after {@code deadline}. */
+  PeerGrpc.PeerStub async(Duration deadline) {
+    return async.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** A blocking stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerBlockingStub blocking(Duration deadline) {
     return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,9 +2,13 @@ package dev.shoal.agent.peer;
 
 import static java.util.Objects.requireNonNull;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
+import dev.shoal.agent.fetch.PieceHashing;
 import dev.shoal.agent.fetch.PieceSizes;
 import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.agent.upstream.Upstream;
@@ -16,12 +20,18 @@ import dev.shoal.core.store.BlobInfo;
 import dev.shoal.core.store.BlobNotFoundException;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
+import dev.shoal.proto.peer.v1.AnnounceRequest;
+import dev.shoal.proto.peer.v1.AnnounceResponse;
 import dev.shoal.proto.peer.v1.FetchRequest;
 import dev.shoal.proto.peer.v1.FetchResponse;
 import dev.shoal.proto.peer.v1.HaveRequest;
 import dev.shoal.proto.peer.v1.HaveResponse;
+import dev.shoal.proto.peer.v1.HoldersRequest;
+import dev.shoal.proto.peer.v1.HoldersResponse;
 import dev.shoal.proto.peer.v1.PeerGrpc;
 import dev.shoal.proto.peer.v1.PieceData;
+import dev.shoal.proto.peer.v1.PieceHashesRequest;
+import dev.shoal.proto.peer.v1.PieceHashesResponse;
 import dev.shoal.proto.peer.v1.ReadPiecesRequest;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -30,7 +40,10 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +62,18 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
 
   private static final Duration PUBLISH_WAIT = Duration.ofSeconds(10);
 
+  /**
+   * gRPC logs a stack trace for every stream a reader cancels while pieces are queued for it; a
+   * downloader cancels the slower copy of each last piece it asked two peers for, so that is normal
+   * here. Held strongly: java.util.logging keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger STREAM_ERRORS =
+      java.util.logging.Logger.getLogger("io.grpc.netty.NettyServerHandler");
+
+  static {
+    STREAM_ERRORS.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private final ContentStore store;
   private final BlobFetches fetches;
   private final Upstreams upstreams;
@@ -57,6 +82,13 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private final String region;
   private volatile boolean corrupt;
   private final RateLimit uploads;
+  private final HolderRegistry holders;
+  // Piece tables of complete blobs, made once from the file when first asked for.
+  private final Cache<Digest, List<ByteString>> tables =
+      Caffeine.newBuilder()
+          .maximumWeight(1 << 20)
+          .<Digest, List<ByteString>>weigher((d, t) -> t.size())
+          .build();
 
   /**
    * @param stall how long a reader waits for bytes of a download that makes no progress before the
@@ -69,7 +101,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       Duration stall,
       String zone,
       String region,
-      RateLimit uploads) {
+      RateLimit uploads,
+      Clock clock) {
+    this.holders = new HolderRegistry(clock);
     this.uploads = requireNonNull(uploads, "uploads");
     this.zone = requireNonNull(zone, "zone");
     this.region = requireNonNull(region, "region");
@@ -116,12 +150,15 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     }
     Optional<BlobFetch> fetch = fetches.running(digest);
     if (fetch.isPresent()) {
+      BlobFetch f = fetch.get();
       return HaveResponse.newBuilder()
           .setHeld(true)
           .setDownloading(true)
-          .setSize(fetch.get().size())
-          .setPieceSize(PieceSizes.forSize(fetch.get().size()))
-          .setAvailable(fetch.get().sendable())
+          .setSize(f.size())
+          .setPieceSize(f.pieceSize())
+          .setAvailable(f.sendable())
+          .setPieces(ByteString.copyFrom(f.writtenPieces().toByteArray()))
+          .setFetching(f.inOrder())
           .setZone(zone)
           .setRegion(region)
           .build();
@@ -183,13 +220,18 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       Reader reader = open(digest);
       unsubscribe = reader.fetch == null ? unsubscribe : reader.fetch.subscribe(wake);
       try (FileChannel file = reader.file) {
-        long pos = (long) request.getFirstPiece() * PieceSizes.forSize(reader.size);
-        if (pos > reader.size) {
+        int pieceSize = PieceSizes.forSize(reader.size);
+        long pos = (long) request.getFirstPiece() * pieceSize;
+        long end =
+            request.getCount() == 0
+                ? reader.size
+                : Math.min(reader.size, pos + (long) request.getCount() * pieceSize);
+        if (pos > reader.size || (request.getCount() > 0 && pos >= reader.size)) {
           throw Status.OUT_OF_RANGE
               .withDescription("no piece " + request.getFirstPiece())
               .asException();
         }
-        send(call, signal, reader, file, pos);
+        send(call, signal, reader, file, pos, end, request.getCount() > 0);
       }
       call.onCompleted();
     } catch (StatusException e) {
@@ -209,17 +251,19 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       Object signal,
       Reader reader,
       FileChannel file,
-      long pos)
+      long pos,
+      long end,
+      boolean byPiece)
       throws IOException, StatusException, InterruptedException {
     long lastProgress = System.nanoTime();
-    while (pos < reader.size) {
+    while (pos < end) {
       if (call.isCancelled()) {
         throw Status.CANCELLED.asException();
       }
       if (reader.fetch != null && reader.fetch.result().isCompletedExceptionally()) {
         throw Status.ABORTED.withDescription("this agent's download failed").asException();
       }
-      long available = reader.fetch == null ? reader.size : reader.fetch.sendable();
+      long available = Math.min(end, sendable(reader, pos, byPiece));
       if (!call.isReady() || available <= pos) {
         if (System.nanoTime() - lastProgress > stall.toNanos()) {
           throw Status.UNAVAILABLE
@@ -251,6 +295,125 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       pos += n;
       lastProgress = System.nanoTime();
     }
+  }
+
+  /**
+   * The end of the bytes from {@code pos} on that may be sent now: a reader of whole pieces (who
+   * checks each against the piece table) gets any written piece, a reader of the blob in order only
+   * what {@link BlobFetch#sendable()} allows.
+   */
+  private static long sendable(Reader reader, long pos, boolean byPiece) {
+    BlobFetch fetch = reader.fetch;
+    if (fetch == null) {
+      return reader.size;
+    }
+    if (!byPiece) {
+      return fetch.sendable();
+    }
+    int piece = (int) (pos / fetch.pieceSize());
+    if (!fetch.written(piece)) {
+      return pos;
+    }
+    return Math.min(reader.size, (long) (piece + 1) * fetch.pieceSize());
+  }
+
+  @Override
+  public void pieceHashes(PieceHashesRequest request, StreamObserver<PieceHashesResponse> out) {
+    try {
+      Digest digest = digest(request.getDigest());
+      out.onNext(pieceHashes(digest));
+      out.onCompleted();
+    } catch (StatusException e) {
+      out.onError(e);
+    } catch (IOException | RuntimeException e) {
+      out.onError(Status.INTERNAL.withDescription(e.toString()).asException());
+    }
+  }
+
+  private PieceHashesResponse pieceHashes(Digest digest) throws IOException, StatusException {
+    Optional<BlobFetch> fetch = fetches.running(digest);
+    if (fetch.isPresent()) {
+      BlobFetch f = fetch.get();
+      try {
+        PieceHashesResponse.Builder b =
+            PieceHashesResponse.newBuilder().setSize(f.size()).setPieceSize(f.pieceSize());
+        for (int i = 0; i < f.pieceCount(); i++) {
+          b.addHashes(f.pieceHash(i).map(ByteString::copyFrom).orElse(ByteString.EMPTY));
+        }
+        return b.build();
+      } catch (java.nio.file.NoSuchFileException moved) {
+        // Completed meanwhile: the store records it complete just after; its table comes from
+        // there.
+        f.awaitEnd(PUBLISH_WAIT);
+      }
+    }
+    Optional<BlobInfo> info = store.info(digest);
+    if (info.isEmpty() || !info.get().complete() || info.get().quarantine().isPresent()) {
+      throw Status.NOT_FOUND.withDescription("not held: " + digest).asException();
+    }
+    long size = info.get().size();
+    int pieceSize = PieceSizes.forSize(size);
+    List<ByteString> table = tables.getIfPresent(digest);
+    if (table == null) {
+      table = tableOf(digest, size, pieceSize);
+      tables.put(digest, table);
+    }
+    return PieceHashesResponse.newBuilder()
+        .setSize(size)
+        .setPieceSize(pieceSize)
+        .addAllHashes(table)
+        .build();
+  }
+
+  /** Hashes a complete blob's pieces from its file. */
+  private List<ByteString> tableOf(Digest digest, long size, int pieceSize) throws IOException {
+    List<ByteString> out = new ArrayList<>();
+    ByteBuffer b = ByteBuffer.allocate(pieceSize);
+    try (BlobRange range = store.openRange(digest, 0, -1)) {
+      FileChannel ch = range.channel();
+      for (long pos = 0; pos < size; pos += pieceSize) {
+        b.clear().limit((int) Math.min(pieceSize, size - pos));
+        while (b.hasRemaining()) {
+          if (ch.read(b, pos + b.position()) < 0) {
+            throw new IOException("blob " + digest + " is shorter than " + size + " bytes");
+          }
+        }
+        b.flip();
+        out.add(ByteString.copyFrom(PieceHashing.sha256(b)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void announce(AnnounceRequest request, StreamObserver<AnnounceResponse> out) {
+    try {
+      Digest digest = digest(request.getDigest());
+      if (request.getAddress().isEmpty()) {
+        throw Status.INVALID_ARGUMENT.withDescription("address is empty").asException();
+      }
+      holders.announce(digest, request);
+      out.onNext(AnnounceResponse.getDefaultInstance());
+      out.onCompleted();
+    } catch (StatusException e) {
+      out.onError(e);
+    }
+  }
+
+  @Override
+  public void holders(HoldersRequest request, StreamObserver<HoldersResponse> out) {
+    try {
+      Digest digest = digest(request.getDigest());
+      out.onNext(HoldersResponse.newBuilder().addAllHolders(holders.holders(digest)).build());
+      out.onCompleted();
+    } catch (StatusException e) {
+      out.onError(e);
+    }
+  }
+
+  /** What this agent heard, as a home peer, about who holds which pieces. */
+  HolderRegistry holderRegistry() {
+    return holders;
   }
 
   /** What a read sends from: the complete blob, or the download in flight. */

@@ -3,21 +3,21 @@ package dev.shoal.agent.peer;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.fetch.BlobSource;
-import dev.shoal.agent.fetch.FailoverSource;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamBlobSource;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.peer.v1.FetchRequest;
 import dev.shoal.proto.peer.v1.HaveRequest;
 import dev.shoal.proto.peer.v1.HaveResponse;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,16 +25,16 @@ import org.slf4j.LoggerFactory;
  * Decides where a missing blob comes from, peers before the upstream:
  *
  * <ol>
- *   <li>the nearest agent (same zone, then region) that holds it complete, or else the nearest one
- *       furthest along downloading it (at random among equals, so that readers spread over
- *       holders);
+ *   <li>the agents that hold it or are downloading it: its pieces come from all of them at once
+ *       ({@link SwarmDownload});
  *   <li>when nobody has it, its home peer, asked to download it from the upstream: every agent
- *       picks the same home, so the fleet downloads it once and reads it from there as it arrives;
+ *       picks the same home, so the fleet downloads it once, and the others take its pieces from
+ *       the home and from each other as they arrive;
  *   <li>the upstream itself when this agent is the home, or the peers do not answer.
  * </ol>
  *
- * A peer source always fails over to the upstream: a peer that dies, stalls or sends wrong bytes
- * costs at most the stall bound.
+ * A swarm download falls back to the upstream for what is missing: peers that die, stall or send
+ * wrong pieces cost at most the stall bound.
  */
 public final class SourcePlanner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
@@ -45,13 +45,20 @@ public final class SourcePlanner implements AutoCloseable {
   private final String zone;
   private final String region;
   private final ExecutorService asks;
+  private final HolderRegistry registry; // this agent's, as a home peer; null without a peer port
 
   /**
    * @param askTimeout how long peers get to answer what they hold
    * @param stall how long a peer may send nothing before the upstream takes over
    */
   public SourcePlanner(
-      Peers peers, Duration askTimeout, Duration stall, String zone, String region) {
+      Peers peers,
+      Duration askTimeout,
+      Duration stall,
+      String zone,
+      String region,
+      HolderRegistry registry) {
+    this.registry = registry;
     this.zone = requireNonNull(zone, "zone");
     this.region = requireNonNull(region, "region");
     this.peers = requireNonNull(peers, "peers");
@@ -79,12 +86,12 @@ public final class SourcePlanner implements AutoCloseable {
     if (peers.isEmpty()) {
       return origin;
     }
-    PeerClient holder = bestHolder(digest, size);
-    if (holder != null) {
-      log.debug("blob from a holder digest={} peer={}", digest, holder.address());
-      return new FailoverSource(peerSource(holder, digest, size), origin);
-    }
+    List<SwarmDownload.HaveAnswer> holders = holders(digest, size);
     PeerClient home = peers.home(digest).orElse(null);
+    if (!holders.isEmpty()) {
+      log.debug("blob from peers digest={} holders={}", digest, holders.size());
+      return swarm(digest, size, holders, home, false, origin);
+    }
     if (home == null) {
       return origin;
     }
@@ -99,7 +106,7 @@ public final class SourcePlanner implements AutoCloseable {
                   .setAuthorization(auth == null ? "" : auth)
                   .build());
       log.debug("blob from its home digest={} home={}", digest, home.address());
-      return new FailoverSource(peerSource(home, digest, size), origin);
+      return swarm(digest, size, List.of(), home, true, origin);
     } catch (StatusRuntimeException e) {
       log.info(
           "home peer cannot fetch digest={} home={} error={}",
@@ -111,11 +118,48 @@ public final class SourcePlanner implements AutoCloseable {
     }
   }
 
-  private PeerBlobSource peerSource(PeerClient peer, Digest digest, long size) {
-    return new PeerBlobSource(peer, digest, size, stall, () -> peers.markBad(peer));
+  /**
+   * The blob's size as the peers holding it tell, for when the upstream cannot be asked: empty when
+   * no live peer holds it.
+   */
+  public OptionalLong sizeFromPeers(Digest digest) {
+    if (peers.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    for (SwarmDownload.HaveAnswer a : holders(digest, -1)) {
+      if (a.have().getSize() > 0) {
+        return OptionalLong.of(a.have().getSize());
+      }
+    }
+    return OptionalLong.empty();
   }
 
-  private PeerClient bestHolder(Digest digest, long size) {
+  private SwarmDownload swarm(
+      Digest digest,
+      long size,
+      List<SwarmDownload.HaveAnswer> holders,
+      PeerClient home,
+      boolean homeFetching,
+      BlobSource origin) {
+    return new SwarmDownload(
+        peers,
+        digest,
+        size,
+        holders,
+        home,
+        homeFetching,
+        home == null ? registry : null,
+        origin,
+        stall,
+        zone,
+        region);
+  }
+
+  /**
+   * The live peers that hold the blob or are downloading it, as they answered; with {@code size}
+   * -1, whatever size they tell.
+   */
+  private List<SwarmDownload.HaveAnswer> holders(Digest digest, long size) {
     List<PeerClient> live = peers.live();
     List<CompletableFuture<HaveResponse>> answers = new ArrayList<>();
     HaveRequest ask = HaveRequest.newBuilder().setDigest(digest.toString()).build();
@@ -126,44 +170,29 @@ public final class SourcePlanner implements AutoCloseable {
                 try {
                   return p.blocking(askTimeout).have(ask);
                 } catch (StatusRuntimeException e) {
-                  peers.markDown(p);
+                  // A peer that refuses connections, or is connected and does not answer, is down;
+                  // one still being dialled (a busy host's first handshake) is not, and may still
+                  // be the blob's home.
+                  Status.Code code = e.getStatus().getCode();
+                  if (code == Status.Code.UNAVAILABLE
+                      || (code == Status.Code.DEADLINE_EXCEEDED && p.connected())) {
+                    peers.markDown(p);
+                  }
+                  log.info("peer did not answer peer={} error={}", p.address(), e.getStatus());
                   return HaveResponse.getDefaultInstance();
                 }
               },
               asks));
     }
-    // Nearest first: same zone, then same region, then anywhere; complete before downloading.
-    int bestRank = Integer.MAX_VALUE;
-    long bestAvailable = -1;
-    List<PeerClient> best = new ArrayList<>();
+    List<SwarmDownload.HaveAnswer> out = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
       HaveResponse h = answers.get(i).join();
-      if (!h.getHeld() || h.getSize() != size || !(h.getComplete() || h.getDownloading())) {
-        continue;
-      }
-      int rank = distance(h) * 2 + (h.getComplete() ? 0 : 1);
-      long available = h.getComplete() ? size : h.getAvailable();
-      if (rank < bestRank || (rank == bestRank && !h.getComplete() && available > bestAvailable)) {
-        bestRank = rank;
-        bestAvailable = available;
-        best.clear();
-        best.add(live.get(i));
-      } else if (rank == bestRank && (h.getComplete() || available == bestAvailable)) {
-        best.add(live.get(i));
+      boolean sized = size < 0 || h.getSize() == size;
+      if (h.getHeld() && sized && (h.getComplete() || h.getDownloading())) {
+        out.add(new SwarmDownload.HaveAnswer(live.get(i), h));
       }
     }
-    return best.isEmpty() ? null : best.get(ThreadLocalRandom.current().nextInt(best.size()));
-  }
-
-  /** 0: same zone; 1: same region; 2: elsewhere (or unlabelled). */
-  private int distance(HaveResponse h) {
-    if (!zone.isEmpty() && zone.equals(h.getZone())) {
-      return 0;
-    }
-    if (!region.isEmpty() && region.equals(h.getRegion())) {
-      return 1;
-    }
-    return 2;
+    return out;
   }
 
   @Override

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent's part in the swarm, wired from its {@link PeerConfig}: the peer port (when it has
@@ -18,6 +20,14 @@ import java.util.Optional;
  * blob's source. Closes in the reverse order it was built.
  */
 public final class Swarm implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Swarm.class);
+
+  /**
+   * Test-only: with this system property true (e.g. in {@code SHOAL_JAVA_OPTS}) the agent corrupts
+   * what it sends to peers, so that tests of separate agent processes can have a lying peer.
+   */
+  public static final String CORRUPT_PROPERTY = "shoal.test.corruptPeerBytes";
+
   /** How long a peer that failed a call is left out. */
   static final Duration DOWN_FOR = Duration.ofSeconds(10);
 
@@ -60,7 +70,13 @@ public final class Swarm implements AutoCloseable {
               config.stall(),
               config.zone(),
               config.region(),
-              RateLimit.of(config.uploadLimit()));
+              RateLimit.of(config.uploadLimit()),
+              clock);
+      if (Boolean.getBoolean(CORRUPT_PROPERTY)) {
+        log.warn(
+            "TEST ONLY: this agent corrupts every piece it sends to peers ({})", CORRUPT_PROPERTY);
+        service.corruptWhatItSends(true);
+      }
       server =
           GrpcServer.start("peer.listen", config.listen().get(), service, PeerService.MAX_REQUEST);
       self = server.address();
@@ -71,7 +87,13 @@ public final class Swarm implements AutoCloseable {
     MembershipRefresher refresher =
         members.dynamic() ? MembershipRefresher.start(members, peers, config.refresh()) : null;
     SourcePlanner planner =
-        new SourcePlanner(peers, ASK_TIMEOUT, config.stall(), config.zone(), config.region());
+        new SourcePlanner(
+            peers,
+            ASK_TIMEOUT,
+            config.stall(),
+            config.zone(),
+            config.region(),
+            service == null ? null : service.holderRegistry());
     return new Swarm(server, service, refresher, planner);
   }
 

@@ -50,7 +50,9 @@ class SwarmIT {
   private static final int AGENTS = 5;
   private static final String REPO = "fleet/app";
 
-  @TempDir Path dir;
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  Path dir;
+
   private CncfRegistry cncf;
   private UpstreamProxy proxy;
   private LayeredImage image;
@@ -76,35 +78,44 @@ class SwarmIT {
     image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
     proxy = UpstreamProxy.start(cncf.baseUri());
     peerPorts = freePorts(AGENTS);
-    String peers = peerPorts.stream().map(HostPort::toString).collect(Collectors.joining(","));
     List<CompletableFuture<URI>> ready = new ArrayList<>();
     for (int i = 0; i < AGENTS; i++) {
-      ProcessBuilder b =
-          new ProcessBuilder(
-              ROOT.resolve("shoal").toString(),
-              "agent",
-              "--listen",
-              "127.0.0.1:0",
-              "--control-listen",
-              "127.0.0.1:0",
-              "--peer-listen",
-              peerPorts.get(i).toString(),
-              "--peers",
-              peers,
-              "--data",
-              dir.resolve("agent" + i).toString(),
-              "--upstream",
-              proxy.uri().toString());
-      b.environment().put("SHOAL_SKIP_BUILD", "1");
-      b.redirectError(dir.resolve("agent" + i + ".log").toFile());
-      Process p = b.start();
-      p.getOutputStream().close();
+      Process p = startAgent(i, "");
       agents.add(p);
       ready.add(listening(p));
     }
     for (CompletableFuture<URI> r : ready) {
       mirrors.add(r.get(60, TimeUnit.SECONDS));
     }
+  }
+
+  /** Starts agent {@code i} (its ports and data as in every test), with extra JVM options. */
+  private Process startAgent(int i, String javaOpts) throws IOException {
+    String peers = peerPorts.stream().map(HostPort::toString).collect(Collectors.joining(","));
+    ProcessBuilder b =
+        new ProcessBuilder(
+            ROOT.resolve("shoal").toString(),
+            "agent",
+            "--listen",
+            "127.0.0.1:0",
+            "--control-listen",
+            "127.0.0.1:0",
+            "--peer-listen",
+            peerPorts.get(i).toString(),
+            "--peers",
+            peers,
+            "--data",
+            dir.resolve("agent" + i).toString(),
+            "--upstream",
+            proxy.uri().toString());
+    b.environment().put("SHOAL_SKIP_BUILD", "1");
+    if (!javaOpts.isEmpty()) {
+      b.environment().put("SHOAL_JAVA_OPTS", javaOpts);
+    }
+    b.redirectError(dir.resolve("agent" + i + ".log").toFile());
+    Process p = b.start();
+    p.getOutputStream().close();
+    return p;
   }
 
   @AfterEach
@@ -179,6 +190,117 @@ class SwarmIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void theOriginStopsAfterTheFirstAgentFinished_theRestCompleteFromPeers() throws Exception {
+    List<Digest> layers = image.layerDigests();
+    // Every runtime asks for the manifest first, while the registry is up.
+    for (URI mirror : mirrors) {
+      assertThat(status(mirror.resolve("/v2/" + REPO + "/manifests/v1"))).isEqualTo(200);
+    }
+    for (Digest d : layers) {
+      assertThat(Digest.sha256Of(get(mirrors.get(0), d))).isEqualTo(d);
+    }
+    long oneCopy = proxy.blobBytes();
+    proxy.outage(UpstreamProxy.Outage.REFUSE);
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS);
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (URI mirror : mirrors.subList(1, AGENTS)) {
+        for (Digest d : layers) {
+          pulls.add(pool.submit(() -> get(mirror, d)));
+        }
+      }
+      for (int i = 0; i < pulls.size(); i++) {
+        assertThat(Digest.sha256Of(pulls.get(i).get(120, TimeUnit.SECONDS)))
+            .as("agent %d", 1 + i / layers.size())
+            .isEqualTo(layers.get(i % layers.size()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(proxy.blobBytes()).isEqualTo(oneCopy);
+  }
+
+  @Test
+  void anAgentCorruptingWhatItSends_everyPullStillEndsRight_andThatAgentIsAvoided()
+      throws Exception {
+    // Agent 0 comes back lying: every piece it sends to a peer has a flipped byte.
+    agents.get(0).destroy();
+    assertThat(agents.get(0).waitFor(20, TimeUnit.SECONDS)).isTrue();
+    Process liar = startAgent(0, "-D" + Swarm.CORRUPT_PROPERTY + "=true");
+    agents.set(0, liar);
+    mirrors.set(0, listening(liar).get(60, TimeUnit.SECONDS));
+    List<Digest> layers = image.layerDigests();
+    for (Digest d : layers) {
+      assertThat(Digest.sha256Of(get(mirrors.get(0), d))).isEqualTo(d);
+    }
+    proxy.resetCounts();
+    // One agent pulls a layer while the liar is the only holder: it finds the liar's pieces
+    // wrong, throws them away and gets the rest elsewhere, right at the first try.
+    URI victim = mirrors.get(1);
+    assertThat(Digest.sha256Of(getOnce(victim, layers.get(0)))).isEqualTo(layers.get(0));
+    long rejected = metric(victim, "shoal_agent_peer_rejected_bytes_total");
+    assertThat(rejected).isPositive();
+    // Its next layers, which the liar holds too: it no longer asks the liar.
+    for (Digest d : layers.subList(1, layers.size())) {
+      assertThat(Digest.sha256Of(getOnce(victim, d))).isEqualTo(d);
+    }
+    assertThat(metric(victim, "shoal_agent_peer_rejected_bytes_total")).isEqualTo(rejected);
+    // The others pull everything at once: every pull ends right at the first try.
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS);
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (URI mirror : mirrors.subList(2, AGENTS)) {
+        for (Digest d : layers) {
+          pulls.add(pool.submit(() -> getOnce(mirror, d)));
+        }
+      }
+      for (int i = 0; i < pulls.size(); i++) {
+        assertThat(Digest.sha256Of(pulls.get(i).get(120, TimeUnit.SECONDS)))
+            .isEqualTo(layers.get(i % layers.size()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private int status(URI uri) throws IOException, InterruptedException {
+    return http.send(
+            HttpRequest.newBuilder(uri)
+                .header(
+                    "Accept",
+                    "application/vnd.oci.image.manifest.v1+json,"
+                        + "application/vnd.docker.distribution.manifest.v2+json")
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  /** One GET, no retry: the first answer must be the whole, right blob. */
+  private byte[] getOnce(URI mirror, Digest digest) throws IOException, InterruptedException {
+    URI uri = mirror.resolve("/v2/" + REPO + "/blobs/" + digest);
+    HttpResponse<byte[]> r =
+        http.send(
+            HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as("GET %s", uri).isEqualTo(200);
+    return r.body();
+  }
+
+  private long metric(URI mirror, String name) throws IOException, InterruptedException {
+    String text =
+        http.send(
+                HttpRequest.newBuilder(mirror.resolve("/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    for (String line : text.split("\n")) {
+      if (line.startsWith(name + " ")) {
+        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no metric " + name + " in " + text);
   }
 
   private int homeOf(Digest digest) {
