@@ -124,7 +124,7 @@ public final class AgentMain implements AutoCloseable {
                       status(fetches, swarm),
                       swarm.planner().peers().isEmpty() && !config.peer().dynamicMembers()
                           ? null
-                          : new Preheater(swarm.planner().peers(), upstreams, store, fetches))));
+                          : new Preheater(swarm.planner(), upstreams, store, fetches))));
       // Added last, closed first: no request reaches a component that is closing.
       owned.add(server);
       readiness.ready();

@@ -83,6 +83,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile boolean corrupt;
   private final RateLimit uploads;
   private final HolderRegistry holders;
+  // Where this agent's own downloads come from; set once the swarm is wired.
+  private volatile SourcePlanner planner;
   // Piece tables of complete blobs, made once from the file when first asked for.
   private final Cache<Digest, List<ByteString>> tables =
       Caffeine.newBuilder()
@@ -187,12 +189,16 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
                           .withDescription("no upstream " + request.getUpstream() + " here")
                           .asException());
       String auth = request.getAuthorization().isEmpty() ? null : request.getAuthorization();
+      SourcePlanner p = planner;
       BlobFetch fetch =
           fetches.join(
               digest,
               request.getSize(),
               "application/octet-stream",
-              () -> new UpstreamBlobSource(upstream, request.getRepository(), digest, auth));
+              () ->
+                  p == null
+                      ? new UpstreamBlobSource(upstream, request.getRepository(), digest, auth)
+                      : p.plan(upstream, request.getRepository(), digest, request.getSize(), auth));
       response.onNext(FetchResponse.newBuilder().setAvailable(fetch.sendable()).build());
       response.onCompleted();
     } catch (StatusException e) {
@@ -409,6 +415,15 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     } catch (StatusException e) {
       out.onError(e);
     }
+  }
+
+  /**
+   * Lets a {@code Fetch} (a preheat asking this agent for a further copy) read from the peers that
+   * hold or are fetching the blob, rather than from the upstream: only the first home of a blob
+   * downloads it from there.
+   */
+  void usePlanner(SourcePlanner planner) {
+    this.planner = planner;
   }
 
   /** What this agent heard, as a home peer, about who holds which pieces. */

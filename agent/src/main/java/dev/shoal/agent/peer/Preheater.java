@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.fetch.BlobFetches;
 import dev.shoal.agent.upstream.Upstream;
-import dev.shoal.agent.upstream.UpstreamBlobSource;
 import dev.shoal.agent.upstream.Upstreams;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
@@ -41,9 +40,12 @@ public final class Preheater {
   private final Upstreams upstreams;
   private final ContentStore store;
   private final BlobFetches fetches;
+  private final SourcePlanner planner;
 
-  public Preheater(Peers peers, Upstreams upstreams, ContentStore store, BlobFetches fetches) {
-    this.peers = requireNonNull(peers, "peers");
+  public Preheater(
+      SourcePlanner planner, Upstreams upstreams, ContentStore store, BlobFetches fetches) {
+    this.planner = requireNonNull(planner, "planner");
+    this.peers = planner.peers();
     this.upstreams = requireNonNull(upstreams, "upstreams");
     this.store = requireNonNull(store, "store");
     this.fetches = requireNonNull(fetches, "fetches");
@@ -142,7 +144,7 @@ public final class Preheater {
               digest,
               size,
               "application/octet-stream",
-              () -> new UpstreamBlobSource(upstream, repo, digest, null));
+              () -> planner.plan(upstream, repo, digest, size, null));
         } catch (IllegalStateException completedMeanwhile) {
           // Held already.
         }

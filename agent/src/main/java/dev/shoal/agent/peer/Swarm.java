@@ -94,6 +94,9 @@ public final class Swarm implements AutoCloseable {
             config.zone(),
             config.region(),
             service == null ? null : service.holderRegistry());
+    if (service != null) {
+      service.usePlanner(planner);
+    }
     return new Swarm(server, service, refresher, planner);
   }
 

@@ -269,10 +269,9 @@ class SwarmTest {
               .count();
       assertThat(holding).as("agents holding %s", d).isEqualTo(2);
     }
-    // Each home downloads its copy from the upstream for now (reading the second copy from the
-    // first
-    // home is the next step).
-    assertThat(proxy.blobBytes()).isLessThanOrEqualTo(2 * image.blobBytes());
+    // Only the first home of each blob downloads it from the upstream; the second reads it from
+    // the first.
+    assertThat(proxy.blobBytes()).isEqualTo(image.blobBytes());
 
     // The rollout: every agent pulls, and the upstream sends nothing more.
     proxy.resetCounts();
