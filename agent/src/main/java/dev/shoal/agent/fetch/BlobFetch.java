@@ -16,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -217,16 +218,32 @@ public final class BlobFetch {
   }
 
   /** Downloads the missing pieces from {@code source}; runs on a fetch thread. */
-  void run(BlobSource source, Provenance bytesFetched) {
+  void run(BlobSource source, Provenance counters) {
     long start = System.nanoTime();
+    // This fetch's own bytes by source, for its log line; the agent's totals go on to counters.
+    Map<String, Long> mine = new java.util.concurrent.ConcurrentSkipListMap<>();
+    Provenance bytesFetched =
+        new Provenance() {
+          @Override
+          public void fetched(String from, long bytes) {
+            mine.merge(from, bytes, Long::sum);
+            counters.fetched(from, bytes);
+          }
+
+          @Override
+          public void rejected(String from, long bytes) {
+            mine.merge(from + " (rejected)", bytes, Long::sum);
+            counters.rejected(from, bytes);
+          }
+        };
     try {
       BlobInfo info = download(source, bytesFetched);
       log.info(
-          "fetched digest={} size={} source={} millis={}",
+          "fetched digest={} size={} millis={} from={}",
           digest,
           size,
-          source.name(),
-          (System.nanoTime() - start) / 1_000_000);
+          (System.nanoTime() - start) / 1_000_000,
+          mine);
       result.complete(info);
     } catch (IOException | RuntimeException e) {
       log.warn("fetch failed digest={} source={} error={}", digest, source.name(), e.toString());

@@ -6,8 +6,13 @@ package dev.shoal.agent.fetch;
  * most about 1024 pieces, up to 16 MiB.
  */
 public final class PieceSizes {
-  static final int MIN = 1 << 20;
-  static final int MAX = 16 << 20;
+  /**
+   * The smallest piece. {@code -Dshoal.pieceSizeMin=BYTES} (a power of two) changes it for
+   * measurements only: every agent of a swarm must use the same value, or their pieces differ.
+   */
+  static final int MIN = Integer.getInteger("shoal.pieceSizeMin", 1 << 20);
+
+  static final int MAX = Math.max(MIN, 16 << 20);
   static final int TARGET_PIECES = 1024;
 
   private PieceSizes() {}
