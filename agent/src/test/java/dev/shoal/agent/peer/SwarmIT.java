@@ -1,7 +1,9 @@
 package dev.shoal.agent.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.shoal.agent.tls.FleetCerts;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Five {@code ./shoal agent} processes as one swarm on loopback, the CNCF registry behind a proxy
- * that counts the blob bytes it sends: a fleet pulling one image at once fetches it from the
- * registry about once, and an agent killed with SIGKILL mid-transfer does not stop the others.
+ * Five {@code ./shoal agent} processes as one swarm on loopback, with mTLS from certificates that
+ * {@code deploy/tls/make-certs.sh} made, the CNCF registry behind a proxy that counts the blob
+ * bytes it sends: a fleet pulling one image at once fetches it from the registry about once, and an
+ * agent killed with SIGKILL mid-transfer does not stop the others.
  */
 @Timeout(180)
 class SwarmIT {
@@ -76,6 +79,11 @@ class SwarmIT {
     image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
     proxy = UpstreamProxy.start(cncf.baseUri());
     peerPorts = freePorts(AGENTS);
+    String[] hosts = new String[AGENTS];
+    for (int i = 0; i < AGENTS; i++) {
+      hosts[i] = "agent" + i;
+    }
+    FleetCerts fleet = FleetCerts.make(dir.resolve("tls"), hosts);
     String peers = peerPorts.stream().map(HostPort::toString).collect(Collectors.joining(","));
     List<CompletableFuture<URI>> ready = new ArrayList<>();
     for (int i = 0; i < AGENTS; i++) {
@@ -91,6 +99,12 @@ class SwarmIT {
               peerPorts.get(i).toString(),
               "--peers",
               peers,
+              "--peer-ca",
+              fleet.ca().toString(),
+              "--peer-cert",
+              fleet.cert(hosts[i]).toString(),
+              "--peer-key",
+              fleet.key(hosts[i]).toString(),
               "--data",
               dir.resolve("agent" + i).toString(),
               "--upstream",
@@ -105,6 +119,27 @@ class SwarmIT {
     for (CompletableFuture<URI> r : ready) {
       mirrors.add(r.get(60, TimeUnit.SECONDS));
     }
+    // Formed once every agent has seen every other pass a health check over mTLS.
+    for (URI mirror : mirrors) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> metric(mirror, "shoal_agent_peers_answering") == AGENTS - 1);
+    }
+  }
+
+  private long metric(URI mirror, String name) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(mirror.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElse(-1);
   }
 
   @AfterEach
