@@ -18,8 +18,12 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -43,8 +47,17 @@ public final class FleetTls {
       X509ExtendedTrustManager trust,
       List<String> stamps) {}
 
+  /**
+   * How long a TLS session may be resumed. Resuming skips the certificates, so this bounds how long
+   * an identity outlives a renewal on the other side; peers keep their connections open, so
+   * resumption saves little.
+   */
+  static final long SESSION_SECONDS = 300;
+
   private final PeerTlsConfig files;
   private volatile Material material;
+  // The contexts built so far, whose sessions a reload ends.
+  private final List<SslContext> built = new CopyOnWriteArrayList<>();
 
   private FleetTls(PeerTlsConfig files, Material material) {
     this.files = files;
@@ -78,8 +91,9 @@ public final class FleetTls {
     SslContextBuilder b =
         SslContextBuilder.forServer(new ReloadingKeyManager(() -> material.keys()))
             .trustManager(new FleetTrustManager(() -> material.trust()))
-            .clientAuth(ClientAuth.REQUIRE);
-    return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+            .clientAuth(ClientAuth.REQUIRE)
+            .sessionTimeout(SESSION_SECONDS);
+    return remember(GrpcSslContexts.configure(b, SslProvider.JDK).build());
   }
 
   /** The client side towards other agents: presents this agent's certificate. */
@@ -87,8 +101,9 @@ public final class FleetTls {
     SslContextBuilder b =
         SslContextBuilder.forClient()
             .keyManager(new ReloadingKeyManager(() -> material.keys()))
-            .trustManager(new FleetTrustManager(() -> material.trust()));
-    return GrpcSslContexts.configure(b, SslProvider.JDK).build();
+            .trustManager(new FleetTrustManager(() -> material.trust()))
+            .sessionTimeout(SESSION_SECONDS);
+    return remember(GrpcSslContexts.configure(b, SslProvider.JDK).build());
   }
 
   /**
@@ -103,13 +118,34 @@ public final class FleetTls {
         return false;
       }
       material = read(files);
-      log.info("peer TLS files reloaded cert={}", files.cert());
+      // A resumed session would present the old certificate again: the next connections
+      // handshake in full.
+      built.forEach(FleetTls::forgetSessions);
+      log.info(
+          "peer TLS files reloaded subject={} notAfter={}",
+          material.certificate().getSubjectX500Principal().getName(),
+          material.certificate().getNotAfter().toInstant());
       return true;
     } catch (IOException e) {
       // Mid-rotation (a half-written file) or a bad renewal: the files in use stay valid.
       log.warn(
           "cannot reload the peer TLS files, keeping the ones in use error={}", e.getMessage());
       return false;
+    }
+  }
+
+  private SslContext remember(SslContext context) {
+    built.add(context);
+    return context;
+  }
+
+  private static void forgetSessions(SslContext context) {
+    SSLSessionContext sessions = context.sessionContext();
+    for (byte[] id : Collections.list(sessions.getIds())) {
+      SSLSession s = sessions.getSession(id);
+      if (s != null) {
+        s.invalidate();
+      }
     }
   }
 

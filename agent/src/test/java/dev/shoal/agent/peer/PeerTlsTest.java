@@ -8,12 +8,20 @@ import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
+import dev.shoal.agent.config.PeerTlsConfig;
 import dev.shoal.agent.grpc.GrpcServer;
 import dev.shoal.agent.tls.FleetCerts;
 import dev.shoal.agent.tls.FleetTls;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.peer.v1.HaveRequest;
+import io.grpc.BindableService;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -22,14 +30,20 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +160,57 @@ class PeerTlsTest {
       assertThat(h.answered()).isFalse();
       assertThat(h.detail()).startsWith("UNAVAILABLE");
     }
+  }
+
+  @Test
+  void aRenewedCertificate_isPresentedOnNewConnections_withoutARestart() throws Exception {
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Files.copy(fleet.cert("agent-b"), cert);
+    Files.copy(fleet.key("agent-b"), key);
+    FleetTls renewing = FleetTls.load(new PeerTlsConfig(fleet.ca(), cert, key));
+    SslContext clientSide = renewing.clientContext(); // built once, as the agent does
+
+    // A server that notes the certificate each caller presented.
+    List<String> callers = new CopyOnWriteArrayList<>();
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(PeerClient.HEALTH_SERVICE, ServingStatus.SERVING);
+    ServerInterceptor noteCaller =
+        new ServerInterceptor() {
+          @Override
+          public <Q, R> ServerCall.Listener<Q> interceptCall(
+              ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+            try {
+              SSLSession tls = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+              X509Certificate presented = (X509Certificate) tls.getPeerCertificates()[0];
+              callers.add(presented.getSubjectX500Principal().getName());
+            } catch (SSLPeerUnverifiedException e) {
+              callers.add("none");
+            }
+            return next.startCall(call, headers);
+          }
+        };
+    BindableService noted =
+        () -> ServerInterceptors.intercept(health.getHealthService(), noteCaller);
+    try (GrpcServer server =
+        GrpcServer.start(
+            "test",
+            new HostPort("127.0.0.1", 0),
+            List.of(noted),
+            1 << 20,
+            Optional.of(FleetTls.load(fleet.files("127.0.0.1")).serverContext()))) {
+      try (PeerClient before = new PeerClient(server.address(), Optional.of(clientSide))) {
+        assertThat(health(before).serving()).isTrue();
+      }
+      // cert-manager renews: new files in place (here another certificate of the fleet).
+      Files.copy(fleet.cert("127.0.0.1"), cert, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(fleet.key("127.0.0.1"), key, StandardCopyOption.REPLACE_EXISTING);
+      assertThat(renewing.reloadIfChanged()).isTrue();
+      try (PeerClient after = new PeerClient(server.address(), Optional.of(clientSide))) {
+        assertThat(health(after).serving()).isTrue();
+      }
+    }
+    assertThat(callers).containsExactly("CN=agent-b", "CN=127.0.0.1");
   }
 
   private PeerClient client(SslContext tls) {
