@@ -26,8 +26,8 @@ import java.util.Optional;
  *     (0: no limit)
  * @param tls the fleet CA and this agent's certificate and key: mTLS on the peer port, both ways
  * @param plaintext the lab setting: the peer port without TLS (see {@link #checkSecurity})
- * @param healthInterval how often every member is asked for its gRPC health; one that does not
- *     answer SERVING is left out until it does
+ * @param healthInterval how often every member is asked for its gRPC health; one that answers
+ *     NOT_SERVING, or misses two probes in a row, is left out until it answers SERVING again
  */
 public record PeerConfig(
     Optional<HostPort> listen,
