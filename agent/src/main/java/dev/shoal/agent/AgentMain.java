@@ -12,6 +12,7 @@ import dev.shoal.agent.mirror.MirrorApi;
 import dev.shoal.agent.mirror.MirrorMetrics;
 import dev.shoal.agent.mirror.MirrorRoutes;
 import dev.shoal.agent.peer.PeerService;
+import dev.shoal.agent.peer.Peers;
 import dev.shoal.agent.peer.Preheater;
 import dev.shoal.agent.peer.Swarm;
 import dev.shoal.agent.upstream.AccessControl;
@@ -102,6 +103,14 @@ public final class AgentMain implements AutoCloseable {
       metrics.watch(fetches);
       StoreGauges.register(registry, "shoal_agent", store);
       Swarm swarm = owned.add(Swarm.start(config.peer(), store, fetches, upstreams, clock));
+      registry.gauge(
+          "shoal_agent_peers",
+          "Other agents in the member list.",
+          () -> swarm.planner().peers().members().size());
+      registry.gauge(
+          "shoal_agent_peers_answering",
+          "Other agents whose last gRPC health check answered SERVING.",
+          () -> swarm.planner().peers().answering());
       MirrorConfig mc = config.mirror();
       mirror.open(
           new MirrorApi(
@@ -176,6 +185,11 @@ public final class AgentMain implements AutoCloseable {
   /** The peer port's service, for its test-only switches; empty without a peer port. */
   public Optional<PeerService> peerService() {
     return swarm.service();
+  }
+
+  /** The swarm's members as this agent sees them: which answer, which are a blob's home. */
+  public Peers peers() {
+    return swarm.planner().peers();
   }
 
   /** Where the control API listens, with the bound port. */

@@ -7,6 +7,7 @@ import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.AgentConfigLoader;
 import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.PeerConfig;
+import dev.shoal.agent.config.PeerTlsConfig;
 import dev.shoal.core.cli.ConfigLayers;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.cli.ServerOptions;
@@ -122,6 +123,33 @@ public final class AgentCommand implements Callable<Integer> {
               + " (default: no limit).")
   String downloadLimit;
 
+  @Option(
+      names = "--peer-ca",
+      paramLabel = "FILE",
+      description =
+          "The fleet CA (PEM) that signs every agent's peer certificate; with --peer-cert and"
+              + " --peer-key: mTLS on the peer port (see deploy/tls/README.md).")
+  Path peerCa;
+
+  @Option(
+      names = "--peer-cert",
+      paramLabel = "FILE",
+      description = "This agent's peer certificate (PEM), signed by the fleet CA.")
+  Path peerCert;
+
+  @Option(
+      names = "--peer-key",
+      paramLabel = "FILE",
+      description = "This agent's peer private key (PEM, PKCS#8).")
+  Path peerKey;
+
+  @Option(
+      names = "--peer-plaintext",
+      description =
+          "Lab setting: the peer port without TLS, open to anyone who can reach it"
+              + " (default: mTLS is required).")
+  boolean peerPlaintext;
+
   @Mixin ServerOptions server;
 
   private final Environment env;
@@ -170,11 +198,31 @@ public final class AgentCommand implements Callable<Integer> {
     if (peersDns != null) {
       resolved = resolved.withPeer(resolved.peer().withPeersDns(peersDns));
     }
-    if (upstream == null) {
-      return resolved;
+    if (peerCa != null || peerCert != null || peerKey != null) {
+      if (peerCa == null || peerCert == null || peerKey == null) {
+        throw new ConfigException(
+            "--peer-ca, --peer-cert and --peer-key go together (set all three, or none)");
+      }
+      resolved =
+          resolved.withPeer(
+              resolved
+                  .peer()
+                  .withTls(
+                      new PeerTlsConfig(
+                          peerCa.toAbsolutePath(),
+                          peerCert.toAbsolutePath(),
+                          peerKey.toAbsolutePath())));
     }
-    return resolved.withMirror(
-        resolved.mirror().withUpstream(ConfigValues.parseHttpUrl("--upstream", upstream)));
+    if (peerPlaintext) {
+      resolved = resolved.withPeer(resolved.peer().withPlaintext(true));
+    }
+    if (upstream != null) {
+      resolved =
+          resolved.withMirror(
+              resolved.mirror().withUpstream(ConfigValues.parseHttpUrl("--upstream", upstream)));
+    }
+    resolved.peer().checkSecurity();
+    return resolved;
   }
 
   @Override

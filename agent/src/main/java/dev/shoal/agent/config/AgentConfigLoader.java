@@ -34,7 +34,11 @@ public final class AgentConfigLoader {
           "zone",
           "region",
           "uploadLimit",
-          "downloadLimit");
+          "downloadLimit",
+          "tls",
+          "plaintext",
+          "healthInterval");
+  private static final Set<String> TLS_KEYS = Set.of("ca", "cert", "key");
   private static final Set<String> MIRROR_KEYS =
       Set.of("listen", "upstream", "upstreams", "dockerConfig", "tagTtl", "authTtl", "authStale");
   private static final Set<String> UPSTREAM_KEYS = Set.of("url", "username", "passwordFile");
@@ -88,6 +92,19 @@ public final class AgentConfigLoader {
     if (stall.isZero()) {
       throw ConfigException.invalid(peer.name("stall"), stall.toString(), "> 0");
     }
+    Duration health = peer.duration("healthInterval").orElse(PeerConfig.DEFAULT_HEALTH_INTERVAL);
+    if (health.compareTo(PeerConfig.MIN_HEALTH_INTERVAL) < 0) {
+      throw ConfigException.invalid(peer.name("healthInterval"), health.toString(), ">= 100ms");
+    }
+    Optional<PeerTlsConfig> tls = tls(peer.section("tls", TLS_KEYS));
+    boolean plaintext = peer.bool("plaintext").orElse(false);
+    if (plaintext && tls.isPresent()) {
+      throw new ConfigException(
+          peer.name("plaintext")
+              + ": true with "
+              + peer.name("tls")
+              + " set (expected: one of them)");
+    }
     return new PeerConfig(
         peer.hostPort("listen"),
         members,
@@ -98,7 +115,27 @@ public final class AgentConfigLoader {
         peer.text("zone", "a label such as eu-west-1a").orElse(""),
         peer.text("region", "a label such as eu-west-1").orElse(""),
         peer.size("uploadLimit").orElse(0L),
-        peer.size("downloadLimit").orElse(0L));
+        peer.size("downloadLimit").orElse(0L),
+        tls,
+        plaintext,
+        health);
+  }
+
+  /** All three files, or none (an empty section). */
+  private static Optional<PeerTlsConfig> tls(YamlSection tls) throws ConfigException {
+    Optional<Path> ca = tls.absolutePath("ca");
+    Optional<Path> cert = tls.absolutePath("cert");
+    Optional<Path> key = tls.absolutePath("key");
+    if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    for (String k : List.of("ca", "cert", "key")) {
+      if (tls.absolutePath(k).isEmpty()) {
+        throw new ConfigException(
+            tls.name(k) + ": missing (expected: ca, cert and key together, absolute PEM paths)");
+      }
+    }
+    return Optional.of(new PeerTlsConfig(ca.get(), cert.get(), key.get()));
   }
 
   private static MirrorConfig mirror(YamlSection mirror) throws ConfigException {

@@ -4,8 +4,11 @@ import dev.shoal.core.config.HostPort;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** A gRPC server of the agent (control API, peer protocol) on one address. */
@@ -27,11 +30,29 @@ public final class GrpcServer implements AutoCloseable {
    */
   public static GrpcServer start(
       String key, HostPort listen, BindableService service, int maxMessage) throws IOException {
-    Server server =
+    return start(key, listen, List.of(service), maxMessage, Optional.empty());
+  }
+
+  /**
+   * Starts serving {@code services} on {@code listen}, with TLS when {@code tls} is given.
+   *
+   * @param tls the server side of TLS (which also says whether clients must present a certificate);
+   *     empty: plaintext
+   * @throws IOException naming the key and the address when it cannot be bound
+   */
+  public static GrpcServer start(
+      String key,
+      HostPort listen,
+      List<? extends BindableService> services,
+      int maxMessage,
+      Optional<SslContext> tls)
+      throws IOException {
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
-            .addService(service)
-            .maxInboundMessageSize(maxMessage)
-            .build();
+            .maxInboundMessageSize(maxMessage);
+    services.forEach(builder::addService);
+    tls.ifPresent(builder::sslContext);
+    Server server = builder.build();
     try {
       server.start();
     } catch (IOException e) {

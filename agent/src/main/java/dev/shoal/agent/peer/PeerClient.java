@@ -3,30 +3,59 @@ package dev.shoal.agent.peer;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.proto.peer.v1.PeerGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
-/** The connection to one other agent's peer port. */
+/**
+ * The connection to one other agent's peer port: mTLS with the fleet CA, or the lab's plaintext.
+ */
 final class PeerClient implements AutoCloseable {
   /** Pieces are sent in messages of up to 1 MiB; this leaves room for the framing. */
   static final int MAX_MESSAGE = 2 << 20;
+
+  /** What the health check asks about: the peer protocol itself, not just the process. */
+  static final String HEALTH_SERVICE = PeerGrpc.SERVICE_NAME;
+
+  /**
+   * How a health probe ended.
+   *
+   * @param serving the peer answered SERVING
+   * @param answered the peer answered at all (NOT_SERVING while it shuts down, say), rather than
+   *     the call failing or timing out
+   * @param detail what went wrong, for the log; empty when serving
+   */
+  record Health(boolean serving, boolean answered, String detail) {}
 
   private final HostPort address;
   private final ManagedChannel channel;
   private final PeerGrpc.PeerStub async;
   private final PeerGrpc.PeerBlockingStub blocking;
+  private final HealthGrpc.HealthStub health;
 
-  PeerClient(HostPort address) {
+  /** {@code tls}: the client side of mTLS; empty: plaintext (the lab setting). */
+  PeerClient(HostPort address, Optional<SslContext> tls) {
     this.address = address;
-    // Plain text: the lab setting. mTLS with a fleet CA is the next step (issue 5).
-    this.channel =
+    NettyChannelBuilder b =
         NettyChannelBuilder.forAddress(address.host(), address.port())
-            .usePlaintext()
-            .maxInboundMessageSize(MAX_MESSAGE)
-            .build();
+            .maxInboundMessageSize(MAX_MESSAGE);
+    if (tls.isPresent()) {
+      b.sslContext(tls.get());
+    } else {
+      b.usePlaintext();
+    }
+    this.channel = b.build();
     this.async = PeerGrpc.newStub(channel);
     this.blocking = PeerGrpc.newBlockingStub(channel);
+    this.health = HealthGrpc.newStub(channel);
   }
 
   HostPort address() {
@@ -50,6 +79,55 @@ final class PeerClient implements AutoCloseable {
   /** A blocking stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerBlockingStub blocking(Duration deadline) {
     return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Asks the peer's {@code grpc.health.v1.Health/Check} about the peer service, telling {@code
+   * done} once, on a gRPC thread. {@code reconnectNow} skips the channel's reconnect back-off
+   * (which grows to minutes while a peer is away), so a peer that came back is seen at the next
+   * probe.
+   */
+  void checkHealth(Duration deadline, boolean reconnectNow, Consumer<Health> done) {
+    if (reconnectNow) {
+      channel.resetConnectBackoff();
+    }
+    health
+        .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .check(
+            HealthCheckRequest.newBuilder().setService(HEALTH_SERVICE).build(),
+            new StreamObserver<>() {
+              private HealthCheckResponse.ServingStatus status;
+
+              @Override
+              public void onNext(HealthCheckResponse r) {
+                status = r.getStatus();
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                Status s = Status.fromThrowable(t);
+                boolean answered = s.getCode() == Status.Code.NOT_FOUND; // no such service
+                done.accept(new Health(false, answered, describe(s)));
+              }
+
+              @Override
+              public void onCompleted() {
+                boolean serving = status == HealthCheckResponse.ServingStatus.SERVING;
+                done.accept(new Health(serving, true, serving ? "" : "health " + status));
+              }
+            });
+  }
+
+  /** One line: the code, the description, and the underlying error's message. */
+  private static String describe(Status s) {
+    StringBuilder b = new StringBuilder(s.getCode().toString());
+    if (s.getDescription() != null) {
+      b.append(": ").append(s.getDescription());
+    }
+    if (s.getCause() != null && s.getCause().getMessage() != null) {
+      b.append(" (").append(s.getCause().getMessage().lines().findFirst().orElse("")).append(')');
+    }
+    return b.toString();
   }
 
   @Override

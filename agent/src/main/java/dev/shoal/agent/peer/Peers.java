@@ -2,6 +2,7 @@ package dev.shoal.agent.peer;
 
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
+import io.netty.handler.ssl.SslContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,17 +34,27 @@ public final class Peers implements AutoCloseable {
   // Replaced whole by refresh(); read without a lock.
   private volatile Map<HostPort, PeerClient> clients;
   private final Map<HostPort, Instant> downUntil = new ConcurrentHashMap<>();
+  // The last health answer of each member; absent until its first probe, which counts as up.
+  private final Map<HostPort, Boolean> healthy = new ConcurrentHashMap<>();
+  private final Optional<SslContext> tls;
   private final Duration downFor;
   private final Clock clock;
 
   /**
    * @param self this agent's bound peer address; the entry of {@code members} that is this agent
    *     (see {@link SelfAddress}) takes its place
+   * @param tls the client side of the peer port's mTLS; empty: plaintext, the lab setting
    * @param downFor how long a peer that failed a call is left out
    */
-  public Peers(HostPort self, List<HostPort> members, Duration downFor, Clock clock) {
+  public Peers(
+      HostPort self,
+      List<HostPort> members,
+      Optional<SslContext> tls,
+      Duration downFor,
+      Clock clock) {
     this.bound = self;
     this.clients = Map.of();
+    this.tls = tls;
     this.downFor = downFor;
     this.clock = clock;
     refresh(members);
@@ -60,7 +71,7 @@ public final class Peers implements AutoCloseable {
     for (HostPort m : members) {
       if (!m.equals(me) && !map.containsKey(m)) {
         PeerClient existing = old.get(m);
-        map.put(m, existing != null ? existing : new PeerClient(m));
+        map.put(m, existing != null ? existing : new PeerClient(m, tls));
       }
     }
     this.self = me;
@@ -69,6 +80,7 @@ public final class Peers implements AutoCloseable {
       if (!map.containsKey(e.getKey())) {
         e.getValue().close();
         downUntil.remove(e.getKey());
+        healthy.remove(e.getKey());
       }
     }
     if (!map.keySet().equals(old.keySet())) {
@@ -85,17 +97,62 @@ public final class Peers implements AutoCloseable {
     return self;
   }
 
-  /** The other agents not marked down. */
+  /**
+   * The other agents that answer: not failing their health checks, and not marked down after a
+   * failed call. Sources are chosen, and blobs' homes ranked, among these alone.
+   */
   List<PeerClient> live() {
     Instant now = clock.instant();
     List<PeerClient> out = new ArrayList<>();
     for (PeerClient c : clients.values()) {
       Instant until = downUntil.get(c.address());
-      if (until == null || until.isBefore(now)) {
+      if ((until == null || until.isBefore(now)) && isHealthy(c)) {
         out.add(c);
       }
     }
     return out;
+  }
+
+  /** Every member's connection, live or not: what the health checks probe. */
+  List<PeerClient> all() {
+    return List.copyOf(clients.values());
+  }
+
+  /** How many members passed their last health check (not counting those not probed yet). */
+  public int answering() {
+    int n = 0;
+    for (HostPort m : clients.keySet()) {
+      if (Boolean.TRUE.equals(healthy.get(m))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether {@code peer} passed its last health check (or has not had one yet). */
+  boolean isHealthy(PeerClient peer) {
+    return healthy.getOrDefault(peer.address(), true);
+  }
+
+  /**
+   * Records a health check's answer; {@code downBecause} is null when the peer serves. Logs only
+   * changes: a member going down, and coming back.
+   */
+  void health(PeerClient peer, String downBecause) {
+    if (clients.get(peer.address()) != peer) {
+      return; // it left the member list while the probe was out
+    }
+    boolean up = downBecause == null;
+    Boolean was = healthy.put(peer.address(), up);
+    if (was == null && up) {
+      log.debug("peer up peer={}", peer.address());
+    } else if (was == null || was != up) {
+      if (up) {
+        log.info("peer up again peer={}", peer.address());
+      } else {
+        log.warn("peer down peer={} error={}", peer.address(), downBecause);
+      }
+    }
   }
 
   /** Leaves {@code peer} out for a while after it failed a call. */

@@ -1,8 +1,11 @@
 package dev.shoal.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.config.PeerTlsConfig;
+import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.config.HostPort;
 import java.net.URI;
@@ -76,5 +79,57 @@ class AgentCommandTest {
   void relativeDataFlag_isResolvedAgainstTheWorkingDirectory() throws Exception {
     assertThat(resolve("agent", "--data", "some/dir").dataDir())
         .isEqualTo(Path.of("some/dir").toAbsolutePath().normalize());
+  }
+
+  @Test
+  void peerFlags_withoutTlsOrPlaintext_refuseToStart() {
+    assertThatThrownBy(() -> resolve("agent", "--peer-listen", "0.0.0.0:5052"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("the peer port needs mTLS")
+        .hasMessageContaining("deploy/tls/README.md")
+        .hasMessageContaining("--peer-plaintext")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThatThrownBy(() -> resolve("agent", "--peers", "10.0.0.2:5052"))
+        .hasMessageContaining("the peer port needs mTLS");
+  }
+
+  @Test
+  void peerTlsFlags_goTogether_andOverrideTheFile() throws Exception {
+    assertThatThrownBy(
+            () -> resolve("agent", "--peer-listen", "0.0.0.0:5052", "--peer-ca", "/tls/ca.crt"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--peer-ca, --peer-cert and --peer-key go together (set all three, or none)");
+
+    Path file = tmp.resolve("agent.yaml");
+    Files.writeString(
+        file,
+        "peer:\n  listen: 0.0.0.0:5052\n  tls:\n    ca: /file/ca.crt\n"
+            + "    cert: /file/tls.crt\n    key: /file/tls.key\n");
+    AgentConfig fromFile = resolve("agent", "--config", file.toString());
+    assertThat(fromFile.peer().tls().orElseThrow().ca()).isEqualTo(Path.of("/file/ca.crt"));
+    AgentConfig config =
+        resolve(
+            "agent",
+            "--config",
+            file.toString(),
+            "--peer-ca",
+            "/flag/ca.crt",
+            "--peer-cert",
+            "/flag/tls.crt",
+            "--peer-key",
+            "/flag/tls.key");
+    assertThat(config.peer().tls())
+        .contains(
+            new PeerTlsConfig(
+                Path.of("/flag/ca.crt"), Path.of("/flag/tls.crt"), Path.of("/flag/tls.key")));
+    assertThatThrownBy(() -> resolve("agent", "--config", file.toString(), "--peer-plaintext"))
+        .hasMessageStartingWith("peer.plaintext: true and peer.tls are both set");
+  }
+
+  @Test
+  void peerPlaintext_isTheExplicitLabSetting() throws Exception {
+    AgentConfig config = resolve("agent", "--peer-listen", "127.0.0.1:5052", "--peer-plaintext");
+    assertThat(config.peer().plaintext()).isTrue();
+    assertThat(config.peer().tls()).isEmpty();
   }
 }

@@ -297,4 +297,70 @@ class AgentConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("peer.peers");
   }
+
+  @Test
+  void peerSection_tlsPlaintextAndHealthInterval() throws Exception {
+    PeerConfig peer =
+        load("peer:\n"
+                + "  listen: 0.0.0.0:5052\n"
+                + "  healthInterval: 500ms\n"
+                + "  tls:\n"
+                + "    ca: /etc/shoal/tls/ca.crt\n"
+                + "    cert: /etc/shoal/tls/tls.crt\n"
+                + "    key: /etc/shoal/tls/tls.key\n")
+            .peer();
+    assertThat(peer.tls())
+        .contains(
+            new PeerTlsConfig(
+                Path.of("/etc/shoal/tls/ca.crt"),
+                Path.of("/etc/shoal/tls/tls.crt"),
+                Path.of("/etc/shoal/tls/tls.key")));
+    assertThat(peer.plaintext()).isFalse();
+    assertThat(peer.healthInterval()).isEqualTo(Duration.ofMillis(500));
+    peer.checkSecurity();
+
+    PeerConfig lab = load("peer:\n  listen: 0.0.0.0:5052\n  plaintext: true\n").peer();
+    assertThat(lab.plaintext()).isTrue();
+    assertThat(lab.tls()).isEmpty();
+    lab.checkSecurity();
+  }
+
+  @Test
+  void peerSection_badTlsSettings_areRefusedNamingTheKey() {
+    assertThatThrownBy(() -> load("peer:\n  tls:\n    ca: /ca.crt\n    cert: /tls.crt\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "peer.tls.key: missing (expected: ca, cert and key together, absolute PEM paths)");
+    assertThatThrownBy(
+            () -> load("peer:\n  tls:\n    ca: ca.crt\n    cert: /tls.crt\n    key: /tls.key\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer.tls.ca");
+    assertThatThrownBy(
+            () ->
+                load(
+                    "peer:\n  plaintext: true\n  tls:\n    ca: /ca.crt\n    cert: /tls.crt\n"
+                        + "    key: /tls.key\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith("peer.plaintext: true with peer.tls set (expected: one of them)");
+    assertThatThrownBy(() -> load("peer:\n  healthInterval: 10ms\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer.healthInterval")
+        .hasMessageContaining(">= 100ms");
+    assertThatThrownBy(() -> load("peer:\n  tls:\n    certificate: /tls.crt\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("peer.tls.certificate: unknown key");
+  }
+
+  @Test
+  void aSwarmWithNeitherTlsNorPlaintext_isRefusedSayingWhatToSet() throws Exception {
+    PeerConfig peer = load("peer:\n  listen: 0.0.0.0:5052\n").peer();
+    assertThatThrownBy(peer::checkSecurity)
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "peer: the peer port needs mTLS: set peer.tls (ca, cert, key) or --peer-ca,"
+                + " --peer-cert, --peer-key (see deploy/tls/README.md), or peer.plaintext: true /"
+                + " --peer-plaintext for a lab");
+    // No swarm at all (the defaults): nothing to secure.
+    AgentConfig.defaults(defaultData).peer().checkSecurity();
+  }
 }

@@ -62,7 +62,8 @@ class MembershipTest {
     for (int i = 1; i <= 8; i++) {
       all.add(hp("10.0.0." + i + ":5052"));
     }
-    try (Peers peers = new Peers(self, all, Duration.ofSeconds(10), Clock.systemUTC())) {
+    try (Peers peers =
+        new Peers(self, all, Optional.empty(), Duration.ofSeconds(10), Clock.systemUTC())) {
       List<Digest> digests = new ArrayList<>();
       List<HostPort> before = new ArrayList<>();
       for (int i = 0; i < 200; i++) {

@@ -1,7 +1,9 @@
 package dev.shoal.agent.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.shoal.agent.tls.FleetCerts;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
@@ -37,9 +39,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Five {@code ./shoal agent} processes as one swarm on loopback, the CNCF registry behind a proxy
- * that counts the blob bytes it sends: a fleet pulling one image at once fetches it from the
- * registry about once, and an agent killed with SIGKILL mid-transfer does not stop the others.
+ * Five {@code ./shoal agent} processes as one swarm on loopback, with mTLS from certificates that
+ * {@code deploy/tls/make-certs.sh} made, the CNCF registry behind a proxy that counts the blob
+ * bytes it sends: a fleet pulling one image at once fetches it from the registry about once, and an
+ * agent killed with SIGKILL mid-transfer does not stop the others.
  */
 @Timeout(180)
 class SwarmIT {
@@ -59,6 +62,7 @@ class SwarmIT {
   private List<HostPort> peerPorts;
   private final List<Process> agents = new ArrayList<>();
   private final List<URI> mirrors = new ArrayList<>();
+  private FleetCerts fleet;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -78,6 +82,11 @@ class SwarmIT {
     image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
     proxy = UpstreamProxy.start(cncf.baseUri());
     peerPorts = freePorts(AGENTS);
+    String[] hosts = new String[AGENTS];
+    for (int i = 0; i < AGENTS; i++) {
+      hosts[i] = "agent" + i;
+    }
+    fleet = FleetCerts.make(dir.resolve("tls"), hosts);
     List<CompletableFuture<URI>> ready = new ArrayList<>();
     for (int i = 0; i < AGENTS; i++) {
       Process p = startAgent(i, "");
@@ -87,6 +96,27 @@ class SwarmIT {
     for (CompletableFuture<URI> r : ready) {
       mirrors.add(r.get(60, TimeUnit.SECONDS));
     }
+    // Formed once every agent has seen every other pass a health check over mTLS.
+    for (URI mirror : mirrors) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> metric(mirror, "shoal_agent_peers_answering") == AGENTS - 1);
+    }
+  }
+
+  private long metric(URI mirror, String name) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(mirror.resolve("/metrics"))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElse(-1);
   }
 
   /** Starts agent {@code i} (its ports and data as in every test), with extra JVM options. */
@@ -104,6 +134,12 @@ class SwarmIT {
             peerPorts.get(i).toString(),
             "--peers",
             peers,
+            "--peer-ca",
+            fleet.ca().toString(),
+            "--peer-cert",
+            fleet.cert("agent" + i).toString(),
+            "--peer-key",
+            fleet.key("agent" + i).toString(),
             "--data",
             dir.resolve("agent" + i).toString(),
             "--upstream",
@@ -232,6 +268,10 @@ class SwarmIT {
     Process liar = startAgent(0, "-D" + Swarm.CORRUPT_PROPERTY + "=true");
     agents.set(0, liar);
     mirrors.set(0, listening(liar).get(60, TimeUnit.SECONDS));
+    URI victim = mirrors.get(1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> metric(victim, "shoal_agent_peers_answering") == AGENTS - 1);
     List<Digest> layers = image.layerDigests();
     for (Digest d : layers) {
       assertThat(Digest.sha256Of(get(mirrors.get(0), d))).isEqualTo(d);
@@ -239,7 +279,6 @@ class SwarmIT {
     proxy.resetCounts();
     // One agent pulls a layer while the liar is the only holder: it finds the liar's pieces
     // wrong, throws them away and gets the rest elsewhere, right at the first try.
-    URI victim = mirrors.get(1);
     assertThat(Digest.sha256Of(getOnce(victim, layers.get(0)))).isEqualTo(layers.get(0));
     long rejected = metric(victim, "shoal_agent_peer_rejected_bytes_total");
     assertThat(rejected).isPositive();
@@ -287,20 +326,6 @@ class SwarmIT {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).as("GET %s", uri).isEqualTo(200);
     return r.body();
-  }
-
-  private long metric(URI mirror, String name) throws IOException, InterruptedException {
-    String text =
-        http.send(
-                HttpRequest.newBuilder(mirror.resolve("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
-    for (String line : text.split("\n")) {
-      if (line.startsWith(name + " ")) {
-        return (long) Double.parseDouble(line.substring(name.length() + 1).trim());
-      }
-    }
-    throw new AssertionError("no metric " + name + " in " + text);
   }
 
   private int homeOf(Digest digest) {

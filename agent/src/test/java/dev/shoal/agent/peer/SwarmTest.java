@@ -1,6 +1,7 @@
 package dev.shoal.agent.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.shoal.agent.AgentMain;
 import dev.shoal.agent.config.AgentConfig;
@@ -8,6 +9,7 @@ import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.agent.control.ControlClient;
+import dev.shoal.agent.tls.FleetCerts;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
@@ -37,17 +39,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Several agents as one swarm on loopback, in front of the CNCF registry, with the upstream's blob
- * bytes counted by a proxy outside the agents: peers before the origin.
+ * Several agents as one swarm on loopback with mTLS (certificates from {@code
+ * deploy/tls/make-certs.sh}), in front of the CNCF registry, with the upstream's blob bytes counted
+ * by a proxy outside the agents: peers before the origin.
  */
 class SwarmTest {
   private static final int AGENTS = 4;
   private static final String REPO = "demo/app";
+
+  @TempDir static Path certs;
+  private static FleetCerts fleet;
 
   @TempDir Path dir;
   private CncfRegistry cncf;
@@ -56,6 +63,20 @@ class SwarmTest {
   private final List<AgentMain> agents = new ArrayList<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void makeCertificates() throws Exception {
+    fleet = FleetCerts.make(certs, hosts());
+  }
+
+  /** A certificate per agent, named agent0…: peers are dialled by IP, which no name matches. */
+  private static String[] hosts() {
+    String[] hosts = new String[AGENTS];
+    for (int i = 0; i < AGENTS; i++) {
+      hosts[i] = "agent" + i;
+    }
+    return hosts;
+  }
 
   @BeforeEach
   void start() throws Exception {
@@ -78,8 +99,14 @@ class SwarmTest {
                       PeerConfig.defaults()
                           .withListen(peerPorts.get(i))
                           .withPeers(peerPorts)
+                          .withTls(fleet.files("agent" + i))
                           .withLocation(i < AGENTS / 2 ? "zone-a" : "zone-b", "region-1")),
               Clock.systemUTC()));
+    }
+    // The swarm has formed once every agent has seen every other answer its health check (an
+    // agent started before another first saw it down); until then homes may differ.
+    for (AgentMain a : agents) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> a.peers().answering() == AGENTS - 1);
     }
   }
 

@@ -1,0 +1,68 @@
+package dev.shoal.agent.peer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks every member for its gRPC health ({@code grpc.health.v1}) every {@code interval}, with a
+ * deadline no longer than that, and tells {@link Peers}. A member that answers NOT_SERVING (it is
+ * shutting down) is out at once; one that does not answer is out after {@link #MISSES} probes in a
+ * row, so one slow answer on a busy host does not move blobs' homes back and forth. A member is
+ * back from its first SERVING. So a dead member leaves source choice and home ranking within about
+ * {@code MISSES * interval} plus the deadline, and a restarted one is back within about {@code
+ * interval}, with no transfer having to fail first.
+ */
+final class HealthProbe implements AutoCloseable {
+  /** The longest a probe may take; a shorter interval shortens it too. */
+  static final Duration MAX_DEADLINE = Duration.ofSeconds(1);
+
+  /** Probes in a row without an answer after which a member counts as down. */
+  static final int MISSES = 2;
+
+  private final Peers peers;
+  private final Duration deadline;
+  // At most one probe in flight per member: a member that hangs is not probed twice over.
+  private final Set<PeerClient> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<PeerClient, Integer> misses = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> task;
+
+  HealthProbe(Peers peers, Duration interval, ScheduledExecutorService timer) {
+    this.peers = peers;
+    this.deadline = interval.compareTo(MAX_DEADLINE) < 0 ? interval : MAX_DEADLINE;
+    this.task =
+        timer.scheduleWithFixedDelay(this::probeAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** One round: every member not still answering the last one. */
+  void probeAll() {
+    List<PeerClient> members = peers.all();
+    misses.keySet().retainAll(members); // forget those that left the member list
+    for (PeerClient peer : members) {
+      if (inFlight.add(peer)) {
+        peer.checkHealth(
+            deadline,
+            !peers.isHealthy(peer),
+            health -> {
+              inFlight.remove(peer);
+              if (health.serving()) {
+                misses.remove(peer);
+                peers.health(peer, null);
+              } else if (health.answered() || misses.merge(peer, 1, Integer::sum) >= MISSES) {
+                peers.health(peer, health.detail());
+              }
+            });
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    task.cancel(false);
+  }
+}
