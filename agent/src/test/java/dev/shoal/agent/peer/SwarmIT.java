@@ -119,9 +119,22 @@ class SwarmIT {
         .orElse(-1);
   }
 
-  /** Starts agent {@code i} (its ports and data as in every test), with extra JVM options. */
+  /** Stops agent {@code i} and starts it again with {@code javaOpts} and {@code members}. */
+  private void restart(int i, String javaOpts, List<HostPort> members) throws Exception {
+    agents.get(i).destroy();
+    assertThat(agents.get(i).waitFor(20, TimeUnit.SECONDS)).isTrue();
+    Process p = startAgent(i, javaOpts, members);
+    agents.set(i, p);
+    mirrors.set(i, listening(p).get(60, TimeUnit.SECONDS));
+  }
+
   private Process startAgent(int i, String javaOpts) throws IOException {
-    String peers = peerPorts.stream().map(HostPort::toString).collect(Collectors.joining(","));
+    return startAgent(i, javaOpts, peerPorts);
+  }
+
+  /** Starts agent {@code i} (its ports and data as in every test), with extra JVM options. */
+  private Process startAgent(int i, String javaOpts, List<HostPort> members) throws IOException {
+    String peers = members.stream().map(HostPort::toString).collect(Collectors.joining(","));
     ProcessBuilder b =
         new ProcessBuilder(
             ROOT.resolve("shoal").toString(),
@@ -262,20 +275,18 @@ class SwarmIT {
   @Test
   void anAgentCorruptingWhatItSends_everyPullStillEndsRight_andThatAgentIsAvoided()
       throws Exception {
-    // Agent 0 comes back lying: every piece it sends to a peer has a flipped byte.
-    agents.get(0).destroy();
-    assertThat(agents.get(0).waitFor(20, TimeUnit.SECONDS)).isTrue();
-    Process liar = startAgent(0, "-D" + Swarm.CORRUPT_PROPERTY + "=true");
-    agents.set(0, liar);
-    mirrors.set(0, listening(liar).get(60, TimeUnit.SECONDS));
+    // Agent 0 pulls the image on its own (no other member), so that it alone holds it...
+    List<Digest> layers = image.layerDigests();
+    restart(0, "", List.of(peerPorts.get(0)));
+    for (Digest d : layers) {
+      assertThat(Digest.sha256Of(get(mirrors.get(0), d))).isEqualTo(d);
+    }
+    // ...then rejoins the swarm lying: every piece it sends to a peer has a flipped byte.
+    restart(0, "-D" + Swarm.CORRUPT_PROPERTY + "=true", peerPorts);
     URI victim = mirrors.get(1);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> metric(victim, "shoal_agent_peers_answering") == AGENTS - 1);
-    List<Digest> layers = image.layerDigests();
-    for (Digest d : layers) {
-      assertThat(Digest.sha256Of(get(mirrors.get(0), d))).isEqualTo(d);
-    }
     proxy.resetCounts();
     // One agent pulls a layer while the liar is the only holder: it finds the liar's pieces
     // wrong, throws them away and gets the rest elsewhere, right at the first try.
