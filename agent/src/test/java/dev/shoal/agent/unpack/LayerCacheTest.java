@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,12 @@ class LayerCacheTest {
         .entry("./home/user/link", '2', 0777, 1000, 2000, "notes", new byte[0])
         .file("./etc/" + "d".repeat(120) + "/long-name-via-pax", "pax")
         .build();
+  }
+
+  @AfterEach
+  void cleanUp() throws IOException {
+    // JUnit's own cleanup warns about absolute symlinks such as bin/sh -> /bin/busybox.
+    Trees.deleteRecursively(layers);
   }
 
   @Test
