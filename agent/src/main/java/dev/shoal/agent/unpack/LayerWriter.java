@@ -215,6 +215,8 @@ final class LayerWriter {
               entry, "its target's directory " + shown + " is not in the layer");
         }
         Files.createDirectory(dir);
+        // A parent the archive does not list: 0755 as tar and runtimes make it, whatever the umask.
+        Files.setAttribute(dir, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
       } else if (a.isSymbolicLink()) {
         throw new BadEntryException(
             entry,

@@ -150,7 +150,12 @@ public final class RootFs implements AutoCloseable {
     Files.createDirectories(scratch.resolve("upper"));
     Files.createDirectories(scratch.resolve("work"));
     String options = "userxattr,lowerdir=" + lower + ",upperdir=upper,workdir=work";
-    Result r = run(scratch, "mount", "-t", "overlay", "overlay", "-o", options, target.toString());
+    Result r;
+    try {
+      r = run(scratch, "mount", "-t", "overlay", "overlay", "-o", options, target.toString());
+    } catch (IOException e) {
+      r = new Result(-1, "cannot run mount: " + e.getMessage()); // No mount(8): copy instead.
+    }
     if (r.status == 0) {
       log.debug("mounted overlay target={} layers={}", target, layers.size());
       return true;

@@ -147,6 +147,20 @@ class LayerCacheTest {
   }
 
   @Test
+  void unpack_hardLinkToSymlink_linksTheLinkNotItsTarget() throws IOException {
+    Path sentinel = sentinel();
+    Files.writeString(sentinel.resolve("secret"), "host");
+    byte[] tar =
+        new TarBuilder()
+            .symlink("link", sentinel.resolve("secret").toString())
+            .hardLink("hard", "link")
+            .build();
+    Path dir = cache.unpack(TarBuilder.diffId(tar), MediaTypes.OCI_LAYER_TAR, blob(tar));
+    assertThat(Files.isSymbolicLink(dir.resolve("hard"))).isTrue();
+    assertThat(Files.getAttribute(sentinel.resolve("secret"), "unix:nlink")).isEqualTo(1);
+  }
+
+  @Test
   void unpack_diffIdMismatch_isRejectedAndLeavesNothing() throws IOException {
     byte[] tar = sampleLayer();
     Digest wrong = Digest.sha256Of("another layer".getBytes(StandardCharsets.UTF_8));
