@@ -3,6 +3,7 @@ package dev.shoal.agent.unpack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,8 +12,10 @@ import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +51,10 @@ final class LayerWriter {
 
   private final Path root;
   private final List<DirTime> dirTimes = new ArrayList<>();
+
+  /** Real directories this unpacking created or checked, so that parents are checked once. */
+  private final Set<Path> knownDirs = new HashSet<>();
+
   private final byte[] buffer = new byte[1 << 16];
 
   private record DirTime(Path dir, long mtimeSeconds) {}
@@ -76,13 +83,7 @@ final class LayerWriter {
     Path path = parent.resolve(base);
     switch (e.type()) {
       case FILE -> {
-        Trees.removeExisting(path);
-        try (OutputStream out =
-            Files.newOutputStream(
-                path,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream out = createFile(path)) {
           int n;
           while ((n = content.read(buffer)) > 0) {
             out.write(buffer, 0, n);
@@ -92,11 +93,16 @@ final class LayerWriter {
         Files.setLastModifiedTime(path, FileTime.from(e.mtimeSeconds(), TimeUnit.SECONDS));
       }
       case DIRECTORY -> {
-        BasicFileAttributes a = Trees.attributesOrNull(path);
-        if (a == null || !a.isDirectory()) {
-          Trees.removeExisting(path);
+        try {
           Files.createDirectory(path);
+        } catch (FileAlreadyExistsException x) {
+          BasicFileAttributes a = Trees.attributesOrNull(path);
+          if (a == null || !a.isDirectory()) {
+            remove(path);
+            Files.createDirectory(path);
+          }
         }
+        knownDirs.add(path);
         applyOwnerAndMode(path, e);
         dirTimes.add(new DirTime(path, e.mtimeSeconds()));
       }
@@ -104,8 +110,8 @@ final class LayerWriter {
         if (e.linkName().isEmpty() || e.linkName().indexOf('\0') >= 0) {
           throw new BadEntryException(e.name(), "a symlink with an empty or invalid target");
         }
-        Trees.removeExisting(path);
-        Files.createSymbolicLink(path, path.getFileSystem().getPath(e.linkName()));
+        Path target = path.getFileSystem().getPath(e.linkName());
+        create(path, () -> Files.createSymbolicLink(path, target));
         applyOwner(path, e);
         setLinkTime(path, e.mtimeSeconds());
       }
@@ -145,7 +151,7 @@ final class LayerWriter {
       throw new BadEntryException(e.name(), "a whiteout of an invalid name");
     }
     Path path = parent.resolve(hidden);
-    Trees.removeExisting(path);
+    remove(path);
     OverlayFormat.makeWhiteout(path);
   }
 
@@ -166,8 +172,42 @@ final class LayerWriter {
     if (existing.equals(path)) {
       return; // A link to itself: the file is already there.
     }
+    create(path, () -> Files.createLink(path, existing));
+  }
+
+  private interface Creation {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs a creation that fails rather than follow or replace what is at {@code path} ({@code
+   * O_EXCL}, {@code symlink}, {@code link}); if the name is taken (an archive may list a path
+   * twice, the later entry wins) removes what is there and runs it again.
+   */
+  private void create(Path path, Creation creation) throws IOException {
+    try {
+      creation.run();
+    } catch (FileAlreadyExistsException e) {
+      remove(path);
+      creation.run();
+    }
+  }
+
+  private OutputStream createFile(Path path) throws IOException {
+    try {
+      return Files.newOutputStream(
+          path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    } catch (FileAlreadyExistsException e) {
+      remove(path);
+      return Files.newOutputStream(
+          path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    }
+  }
+
+  /** Removes what is at {@code path}, forgetting the directories that went with it. */
+  private void remove(Path path) throws IOException {
     Trees.removeExisting(path);
-    Files.createLink(path, existing);
+    knownDirs.removeIf(d -> d.startsWith(path));
   }
 
   /**
@@ -207,6 +247,9 @@ final class LayerWriter {
     Path dir = root;
     for (int i = 0; i < parts.size() - 1; i++) {
       dir = dir.resolve(parts.get(i));
+      if (knownDirs.contains(dir)) {
+        continue;
+      }
       BasicFileAttributes a = Trees.attributesOrNull(dir);
       String shown = String.join("/", parts.subList(0, i + 1));
       if (a == null) {
@@ -216,7 +259,7 @@ final class LayerWriter {
         }
         Files.createDirectory(dir);
         // A parent the archive does not list: 0755 as tar and runtimes make it, whatever the umask.
-        Files.setAttribute(dir, "unix:mode", 0755, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(dir, "unix:mode", 0755);
       } else if (a.isSymbolicLink()) {
         throw new BadEntryException(
             entry,
@@ -225,14 +268,17 @@ final class LayerWriter {
         throw new BadEntryException(
             entry, "its path goes through " + shown + ", which is not a directory");
       }
+      knownDirs.add(dir);
     }
     return dir;
   }
 
   private static void applyOwnerAndMode(Path path, TarEntry e) throws IOException {
     applyOwner(path, e);
-    // After chown, which clears setuid and setgid bits.
-    Files.setAttribute(path, "unix:mode", e.mode(), LinkOption.NOFOLLOW_LINKS);
+    // After chown, which clears setuid and setgid bits. Following links is safe (and saves the
+    // open that a no-follow chmod takes): the path is a file or directory this unpacking created
+    // or checked, in a directory nothing else writes to.
+    Files.setAttribute(path, "unix:mode", e.mode());
   }
 
   private static void applyOwner(Path path, TarEntry e) throws IOException {

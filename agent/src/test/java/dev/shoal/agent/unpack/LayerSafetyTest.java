@@ -72,6 +72,16 @@ class LayerSafetyTest {
             "evil/pwned",
             "symlink evil"),
         new Case(
+            "a directory replaced by a symlink, then written through",
+            s ->
+                new TarBuilder()
+                    .file("d/ok", "x")
+                    .symlink("d", s.toString())
+                    .file("d/pwned", "x")
+                    .build(),
+            "d/pwned",
+            "symlink d"),
+        new Case(
             "directory through a symlink",
             s -> new TarBuilder().symlink("d", s.toString()).dir("d/sub").build(),
             "d/sub",
