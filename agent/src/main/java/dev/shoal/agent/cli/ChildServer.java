@@ -48,14 +48,31 @@ final class ChildServer {
   /** Starts {@code launcher role args…}. */
   static ChildServer start(Path launcher, String role, List<String> args, PrintStream log)
       throws IOException {
+    return start(launcher, role, role, args, java.util.Map.of(), log);
+  }
+
+  /**
+   * Starts {@code launcher role args…} with {@code env} added to this process's environment, its
+   * output copied to {@code log} with {@code name} as prefix.
+   */
+  static ChildServer start(
+      Path launcher,
+      String role,
+      String name,
+      List<String> args,
+      java.util.Map<String, String> env,
+      PrintStream log)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(launcher.toString());
     command.add(role);
     command.addAll(args);
-    Process process = new ProcessBuilder(command).start();
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    Process process = builder.start();
     process.getOutputStream().close();
-    ChildServer child = new ChildServer(role, process);
-    String prefix = String.format("  %-6s | ", role);
+    ChildServer child = new ChildServer(name, process);
+    String prefix = String.format("  %-6s | ", name);
     child.pump(
         process.getInputStream(),
         line -> {

@@ -6,11 +6,14 @@ import dev.shoal.core.cli.CliErrors.FailureException;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.files.FileTrees;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,21 +32,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shoal demo}: an origin and an agent (upstream: that origin) as child processes on
- * 127.0.0.1, with data in a fresh temporary directory. Runs until Ctrl-C or {@code --for}, then
- * stops both and deletes the data. The children also stop by themselves if this process dies.
+ * {@code shoal demo}: the whole path on 127.0.0.1, with data in a fresh temporary directory: an
+ * origin and three agents in a swarm as child processes; an image built from an artifact of this
+ * repository and pushed with a token; a pull on every agent at once, with where each agent's bytes
+ * came from; the container run with runc on one agent. Then everything stops and the data is
+ * deleted ({@code --for} keeps the servers up a while first). The children also stop by themselves
+ * if this process dies.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = {
-      "Run an origin and an agent on 127.0.0.1 with data in a temporary directory.",
-      "Stops both and deletes the data on Ctrl-C, or after --for."
+      "On 127.0.0.1, with data in a temporary directory: start an origin and three agents in a",
+      "swarm, build an image and push it with a token, pull it on every agent at once and show",
+      "where each agent's bytes came from, run it with runc on one agent, then stop everything."
     })
 public final class DemoCommand implements Callable<Integer> {
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final String PREFIX = "shoal-demo-";
+  private static final int AGENTS = 3;
+  private static final String REPO = "admin/hello";
+  private static final String TAG = "v1";
 
   /**
    * Names the demo that owns a data directory. A directory whose owner is gone (killed with
@@ -54,14 +65,14 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--for",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "Stop after this long, e.g. 30s or 5m (default: until Ctrl-C).")
+      description = "Keep the servers up this long after the demo, e.g. 30s or 5m (default: stop).")
   Duration runFor;
 
   @Option(
       names = "--timeout",
       paramLabel = "DURATION",
       converter = DurationConverter.class,
-      defaultValue = "60s",
+      defaultValue = "120s",
       description = "How long the servers may take to become ready (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
@@ -107,10 +118,15 @@ public final class DemoCommand implements Callable<Integer> {
   private void run(Path launcher) throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     String self = String.valueOf(ProcessHandle.current().pid());
+    String password = randomPassword();
+    Path logs = Files.createDirectories(dataRoot.resolve("logs"));
+
+    step("starting an origin and %d agents in a swarm on 127.0.0.1", AGENTS);
     Path originData = dataRoot.resolve("origin");
     ChildServer origin =
         start(
             launcher,
+            "origin",
             "origin",
             List.of(
                 "--listen",
@@ -119,77 +135,209 @@ public final class DemoCommand implements Callable<Integer> {
                 "127.0.0.1:0",
                 "--data",
                 originData.toString()),
+            Map.of("SHOAL_ADMIN_PASSWORD", password),
+            logs,
             self);
     URI originUri = awaitListening(origin, deadline);
-    Path agentData = dataRoot.resolve("agent");
-    ChildServer agent =
-        start(
-            launcher,
-            "agent",
-            List.of(
-                "--listen",
-                "127.0.0.1:0",
-                "--control-listen",
-                "127.0.0.1:0",
-                "--data",
-                agentData.toString(),
-                "--upstream",
-                originUri.toString()),
-            self);
-    URI agentUri = awaitListening(agent, deadline);
+    List<HostPort> peerPorts = freePeerPorts(AGENTS);
+    String peers = String.join(",", peerPorts.stream().map(HostPort::toString).toList());
+    List<ChildServer> agents = new ArrayList<>();
+    for (int i = 0; i < AGENTS; i++) {
+      agents.add(
+          start(
+              launcher,
+              "agent",
+              "agent" + (i + 1),
+              List.of(
+                  "--listen",
+                  "127.0.0.1:0",
+                  "--control-listen",
+                  "127.0.0.1:0",
+                  "--peer-listen",
+                  peerPorts.get(i).toString(),
+                  "--peers",
+                  peers,
+                  // Loopback only: the lab setting; a fleet uses --peer-ca/--peer-cert/--peer-key.
+                  "--peer-plaintext",
+                  "--data",
+                  dataRoot.resolve("agent" + (i + 1)).toString(),
+                  "--upstream",
+                  originUri.toString()),
+              Map.of(),
+              logs,
+              self));
+    }
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
     origin.awaitReady(client, originUri, deadline);
-    agent.awaitReady(client, agentUri, deadline);
+    List<DemoPull.Agent> pulling = new ArrayList<>();
+    for (int i = 0; i < AGENTS; i++) {
+      ChildServer a = agents.get(i);
+      URI mirror = awaitListening(a, deadline);
+      a.awaitReady(client, mirror, deadline);
+      pulling.add(
+          new DemoPull.Agent(
+              a.role(),
+              mirror,
+              HostPort.parse("control", a.controlAddress()),
+              peerPorts.get(i).toString()));
+      out.printf("  %s: registry mirror %s, control %s%n", a.role(), mirror, a.controlAddress());
+    }
+    out.printf("  origin: %s (account admin), logs in %s%n", originUri, logs);
 
-    out.printf(
-        "shoal demo: origin listening on %s (pid %d, data %s)%n",
-        originUri, origin.pid(), originData);
-    out.printf(
-        "shoal demo: agent listening on %s (pid %d, upstream %s, data %s)%n",
-        agentUri, agent.pid(), originUri, agentData);
-    out.printf(
-        "shoal demo: data in %s (%s)%n",
-        dataRoot, keep ? "kept on exit" : "deleted on exit; --keep keeps it");
-    out.printf(
-        "shoal demo: ready; try: curl -i %s/v2/  or  ./shoal status --agent %s%n",
-        agentUri, agent.controlAddress());
-    out.println(
-        runFor == null
-            ? "shoal demo: running until Ctrl-C"
-            : "shoal demo: running for " + format(runFor) + " (Ctrl-C stops it sooner)");
+    String registry = originUri.getAuthority();
+    String image = registry + "/" + REPO + ":" + TAG;
+    step("building %s from %s and pushing it with a token", image, DemoImage.describe(env));
+    Map<String, String> creds =
+        Map.of(
+            "SHOAL_ORIGIN",
+            originUri.toString(),
+            "SHOAL_ORIGIN_USER",
+            "admin",
+            "SHOAL_ORIGIN_PASSWORD",
+            password);
+    List<String> build = new ArrayList<>(List.of("build"));
+    build.addAll(DemoImage.buildArgs(env));
+    build.addAll(List.of("-t", image, "--push"));
+    String built = tool(launcher, build, creds, Instant.now().plus(timeout));
+    out.printf("  manifest %s%n", lastLine(built));
+    DemoOrigin.makePublic(client, originUri, "admin", password, REPO);
+
+    step("pulling it on all %d agents at once", AGENTS);
+    DemoPull.pullEverywhere(pulling, REPO, TAG, out);
+
+    DemoPull.Agent runner = pulling.get(0);
+    if (DemoImage.canRun(env)) {
+      step("running it on %s with runc", runner.name());
+      String output =
+          tool(
+              launcher,
+              List.of("run", "--agent", runner.control().toString(), "--rm", image),
+              Map.of(),
+              Instant.now().plus(timeout));
+      output.lines().forEach(l -> out.println("  | " + l));
+    } else {
+      step("not running it: %s", DemoImage.whyNotRun(env));
+    }
     out.flush();
 
-    CompletableFuture<Object> anyExit = CompletableFuture.anyOf(origin.onExit(), agent.onExit());
+    if (runFor == null) {
+      return;
+    }
+    out.printf(
+        "shoal demo: servers stay up for %s (Ctrl-C stops them sooner); try: ./shoal status"
+            + " --agent %s%n",
+        format(runFor), runner.control());
+    out.flush();
+    List<CompletableFuture<Process>> exits = new ArrayList<>();
+    children.forEach(c -> exits.add(c.onExit()));
+    CompletableFuture<Object> anyExit =
+        CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new));
     try {
-      if (runFor == null) {
-        anyExit.get();
-      } else {
-        anyExit.get(runFor.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      anyExit.get(runFor.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       return; // --for elapsed: the normal end.
     }
     if (!isStopping()) {
-      ChildServer gone = origin.onExit().isDone() ? origin : agent;
+      ChildServer gone =
+          children.stream().filter(c -> c.onExit().isDone()).findFirst().orElseThrow();
       throw new FailureException(
-          gone.role() + " exited unexpectedly with status " + exitValue(gone) + " (log above)");
+          gone.role()
+              + " exited unexpectedly with status "
+              + exitValue(gone)
+              + " (logs in "
+              + logs
+              + ")");
     }
   }
 
-  private ChildServer start(Path launcher, String role, List<String> args, String parentPid)
+  private void step(String format, Object... args) {
+    out.printf("shoal demo: " + format + "%n", args);
+    out.flush();
+  }
+
+  /** Runs {@code launcher args…} to its end; returns its output, or fails with it. */
+  private String tool(
+      Path launcher, List<String> args, Map<String, String> extraEnv, Instant deadline)
+      throws IOException, InterruptedException, FailureException {
+    List<String> command = new ArrayList<>();
+    command.add(launcher.toString());
+    command.addAll(args);
+    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
+    b.environment().putAll(extraEnv);
+    Process p = b.start();
+    p.getOutputStream().close();
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (InputStream in = p.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return "";
+              }
+            });
+    long wait = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+    if (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      throw new FailureException("shoal " + args.get(0) + " did not finish in time");
+    }
+    String text = output.join();
+    if (p.exitValue() != 0) {
+      text.lines().forEach(l -> log.println("  | " + l));
+      throw new FailureException(
+          "shoal " + args.get(0) + " failed with status " + p.exitValue() + " (output above)");
+    }
+    return text;
+  }
+
+  private static String lastLine(String text) {
+    List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+    return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+  }
+
+  private static String randomPassword() {
+    byte[] b = new byte[18];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private static List<HostPort> freePeerPorts(int n) throws IOException {
+    List<java.net.ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets.add(new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
+      }
+      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
+    } finally {
+      for (java.net.ServerSocket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  private ChildServer start(
+      Path launcher,
+      String role,
+      String name,
+      List<String> args,
+      Map<String, String> extraEnv,
+      Path logs,
+      String parentPid)
       throws IOException {
     List<String> all = new ArrayList<>(args);
     all.add("--exit-with-pid");
     all.add(parentPid);
     synchronized (this) {
       if (stopped) {
-        throw new IOException("stopping: not starting " + role);
+        throw new IOException("stopping: not starting " + name);
       }
-      ChildServer child = ChildServer.start(launcher, role, all, log);
+      PrintStream logFile =
+          new PrintStream(
+              Files.newOutputStream(logs.resolve(name + ".log")), true, StandardCharsets.UTF_8);
+      ChildServer child = ChildServer.start(launcher, role, name, all, extraEnv, logFile);
       children.add(child);
       return child;
     }

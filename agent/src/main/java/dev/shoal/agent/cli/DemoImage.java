@@ -1,0 +1,119 @@
+package dev.shoal.agent.cli;
+
+import dev.shoal.core.config.Environment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The image the demo builds: {@code deploy/demo/hello.sh} of this repository, on this host's
+ * statically linked busybox when there is one (Debian's {@code busybox-static}), so that the
+ * container has a shell and runs with nothing else from the host.
+ */
+final class DemoImage {
+  private static final List<String> BUSYBOX = List.of("/bin/busybox", "/usr/bin/busybox");
+  private static final List<String> RUNC = List.of("/usr/sbin/runc", "/usr/bin/runc", "/sbin/runc");
+  private static final int PT_INTERP = 3;
+
+  private DemoImage() {}
+
+  static String describe(Environment env) {
+    return staticBusybox().isPresent()
+        ? "deploy/demo/hello.sh and this host's static busybox"
+        : "deploy/demo/hello.sh";
+  }
+
+  /** The {@code shoal build} arguments before {@code -t}. */
+  static List<String> buildArgs(Environment env) {
+    Path script = repository(env).resolve("deploy/demo/hello.sh");
+    List<String> args = new ArrayList<>(List.of("--from", "scratch"));
+    Optional<Path> busybox = staticBusybox();
+    if (busybox.isPresent()) {
+      args.addAll(List.of("--add", busybox.get() + ":/bin/busybox"));
+    }
+    args.addAll(List.of("--add", script + ":/hello.sh"));
+    args.addAll(List.of("--entrypoint", "/bin/busybox", "--cmd", "sh", "--cmd", "/hello.sh"));
+    return args;
+  }
+
+  /** Whether the container can run here: runc, a static busybox, and root. */
+  static boolean canRun(Environment env) {
+    return whyNotRun(env).isEmpty();
+  }
+
+  /** Empty when it can run; else what is missing, with the fix. */
+  static String whyNotRun(Environment env) {
+    if (RUNC.stream().map(Path::of).noneMatch(Files::isExecutable)) {
+      return "runc is not installed (apt-get install runc)";
+    }
+    if (staticBusybox().isEmpty()) {
+      return "no statically linked busybox for a shell in the image (apt-get install busybox-static)";
+    }
+    if (!root()) {
+      return "runc needs root (run the demo as root)";
+    }
+    return "";
+  }
+
+  private static Path repository(Environment env) {
+    return env.launcher().map(Path::getParent).orElse(Path.of("."));
+  }
+
+  static Optional<Path> staticBusybox() {
+    for (String candidate : BUSYBOX) {
+      Path p = Path.of(candidate);
+      try {
+        if (Files.isExecutable(p) && isStaticElf(p.toRealPath())) {
+          return Optional.of(p.toRealPath());
+        }
+      } catch (IOException e) {
+        // Not readable: not a candidate.
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A 64-bit little-endian ELF executable with no program interpreter (no dynamic loader). */
+  static boolean isStaticElf(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file)) {
+      ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+      if (ch.read(h, 0) < 64) {
+        return false;
+      }
+      if (h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1) {
+        return false; // not ELF, not 64-bit, or not little-endian
+      }
+      long phoff = h.getLong(0x20);
+      int phentsize = Short.toUnsignedInt(h.getShort(0x36));
+      int phnum = Short.toUnsignedInt(h.getShort(0x38));
+      ByteBuffer ph = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < phnum; i++) {
+        ph.clear();
+        ch.read(ph, phoff + (long) i * phentsize);
+        if (ph.getInt(0) == PT_INTERP) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  private static boolean root() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[1].equals("0");
+        }
+      }
+    } catch (IOException e) {
+      // No /proc: not Linux, no runc either.
+    }
+    return false;
+  }
+}
