@@ -184,13 +184,18 @@ public final class DemoCommand implements Callable<Integer> {
               mirror,
               HostPort.parse("control", a.controlAddress()),
               peerPorts.get(i).toString()));
-      out.printf("  %s: registry mirror %s, control %s%n", a.role(), mirror, a.controlAddress());
+      out.printf(
+          "  %s: %s (pid %d, control %s, peer %s)%n",
+          a.role(), mirror, a.pid(), a.controlAddress(), peerPorts.get(i));
     }
-    out.printf("  origin: %s (account admin), logs in %s%n", originUri, logs);
+    out.printf("  origin: %s (pid %d, account admin)%n", originUri, origin.pid());
+    out.printf(
+        "shoal demo: data in %s (%s), logs in %s%n",
+        dataRoot, keep ? "kept on exit" : "deleted on exit; --keep keeps it", logs);
 
     String registry = originUri.getAuthority();
     String image = registry + "/" + REPO + ":" + TAG;
-    step("building %s from %s and pushing it with a token", image, DemoImage.describe(env));
+    step("building %s from %s and pushing it with a token", image, DemoImage.describe());
     Map<String, String> creds =
         Map.of(
             "SHOAL_ORIGIN",
@@ -200,7 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
             "SHOAL_ORIGIN_PASSWORD",
             password);
     List<String> build = new ArrayList<>(List.of("build"));
-    build.addAll(DemoImage.buildArgs(env));
+    build.addAll(DemoImage.buildArgs(env, Files.createDirectories(dataRoot.resolve("image"))));
     build.addAll(List.of("-t", image, "--push"));
     String built = tool(launcher, build, creds, Instant.now().plus(timeout));
     out.printf("  manifest %s%n", lastLine(built));
@@ -210,7 +215,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoPull.pullEverywhere(pulling, REPO, TAG, out);
 
     DemoPull.Agent runner = pulling.get(0);
-    if (DemoImage.canRun(env)) {
+    if (DemoImage.canRun()) {
       step("running it on %s with runc", runner.name());
       String output =
           tool(
@@ -220,7 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
               Instant.now().plus(timeout));
       output.lines().forEach(l -> out.println("  | " + l));
     } else {
-      step("not running it: %s", DemoImage.whyNotRun(env));
+      step("not running it: %s", DemoImage.whyNotRun());
     }
     out.flush();
 

@@ -20,35 +20,43 @@ final class DemoImage {
   private static final List<String> BUSYBOX = List.of("/bin/busybox", "/usr/bin/busybox");
   private static final List<String> RUNC = List.of("/usr/sbin/runc", "/usr/bin/runc", "/sbin/runc");
   private static final int PT_INTERP = 3;
+  private static final List<String> APPLETS = List.of("sh", "cat", "echo", "hostname");
 
   private DemoImage() {}
 
-  static String describe(Environment env) {
+  static String describe() {
     return staticBusybox().isPresent()
         ? "deploy/demo/hello.sh and this host's static busybox"
         : "deploy/demo/hello.sh";
   }
 
-  /** The {@code shoal build} arguments before {@code -t}. */
-  static List<String> buildArgs(Environment env) {
+  /**
+   * The {@code shoal build} arguments before {@code -t}. With a static busybox, a {@code /bin} of
+   * busybox and links to the applets the script uses is staged under {@code staging} first.
+   */
+  static List<String> buildArgs(Environment env, Path staging) throws IOException {
     Path script = repository(env).resolve("deploy/demo/hello.sh");
     List<String> args = new ArrayList<>(List.of("--from", "scratch"));
     Optional<Path> busybox = staticBusybox();
     if (busybox.isPresent()) {
-      args.addAll(List.of("--add", busybox.get() + ":/bin/busybox"));
+      Path bin = Files.createDirectories(staging.resolve("bin"));
+      Files.copy(busybox.get(), bin.resolve("busybox"));
+      for (String applet : APPLETS) {
+        Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
+      }
+      args.addAll(List.of("--add", bin + ":/bin", "--env", "PATH=/bin"));
     }
-    args.addAll(List.of("--add", script + ":/hello.sh"));
-    args.addAll(List.of("--entrypoint", "/bin/busybox", "--cmd", "sh", "--cmd", "/hello.sh"));
+    args.addAll(List.of("--add", script + ":/hello.sh", "--entrypoint", "/bin/sh /hello.sh"));
     return args;
   }
 
   /** Whether the container can run here: runc, a static busybox, and root. */
-  static boolean canRun(Environment env) {
-    return whyNotRun(env).isEmpty();
+  static boolean canRun() {
+    return whyNotRun().isEmpty();
   }
 
   /** Empty when it can run; else what is missing, with the fix. */
-  static String whyNotRun(Environment env) {
+  static String whyNotRun() {
     if (RUNC.stream().map(Path::of).noneMatch(Files::isExecutable)) {
       return "runc is not installed (apt-get install runc)";
     }

@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
  * interval}, with no transfer having to fail first.
  */
 final class HealthProbe implements AutoCloseable {
-  /** The longest a probe may take; a shorter interval shortens it too. */
-  static final Duration MAX_DEADLINE = Duration.ofSeconds(1);
+  /**
+   * The longest a probe may take; a shorter interval shortens it too. A member busy sending pieces
+   * over a full link (the probe waits behind them) still answers within it.
+   */
+  static final Duration MAX_DEADLINE = Duration.ofSeconds(3);
 
   /** Probes in a row without an answer after which a member counts as down. */
-  static final int MISSES = 2;
+  static final int MISSES = 3;
 
   private final Peers peers;
   private final Duration deadline;

@@ -55,7 +55,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerService extends PeerGrpc.PeerImplBase {
   private static final Logger log = LoggerFactory.getLogger(PeerService.class);
-  static final int CHUNK = 1 << 20;
+
+  /**
+   * Bytes per message: small enough that the streams of many readers (and health checks) take turns
+   * on a full link rather than queueing a whole piece each.
+   */
+  static final int CHUNK = 128 << 10;
+
+  /**
+   * Piece requests (ReadPieces with a count) served at once; more are refused as busy, and the
+   * reader asks another holder. Few fast transfers spread pieces sooner than many slow ones.
+   */
+  static final int UPLOAD_SLOTS = Integer.getInteger("shoal.uploadSlots", 6);
 
   /** Requests are small (a digest, a header); this bounds what a peer can make us parse. */
   public static final int MAX_REQUEST = 64 << 10;
@@ -83,6 +94,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   private volatile boolean corrupt;
   private final RateLimit uploads;
   private final HolderRegistry holders;
+  private final java.util.concurrent.Semaphore slots =
+      new java.util.concurrent.Semaphore(UPLOAD_SLOTS);
   // Where this agent's own downloads come from; set once the swarm is wired.
   private volatile SourcePlanner planner;
   // Piece tables of complete blobs, made once from the file when first asked for.
@@ -220,6 +233,14 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         };
     call.setOnReadyHandler(wake);
     call.setOnCancelHandler(wake);
+    boolean slotted = request.getCount() > 0;
+    if (slotted && !slots.tryAcquire()) {
+      call.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription("busy: " + UPLOAD_SLOTS + " uploads running")
+              .asException());
+      return;
+    }
     Runnable unsubscribe = () -> {};
     try {
       Digest digest = digest(request.getDigest());
@@ -249,6 +270,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       call.onError(Status.CANCELLED.asException());
     } finally {
       unsubscribe.run();
+      if (slotted) {
+        slots.release();
+      }
     }
   }
 

@@ -188,7 +188,11 @@ public final class SourcePlanner implements AutoCloseable {
     for (int i = 0; i < live.size(); i++) {
       HaveResponse h = answers.get(i).join();
       boolean sized = size < 0 || h.getSize() == size;
-      if (h.getHeld() && sized && (h.getComplete() || h.getDownloading())) {
+      // A peer downloading the blob is a source once it has pieces or fetches it from the
+      // upstream itself; one still waiting for its first piece (perhaps from this agent) is not.
+      boolean useful =
+          h.getComplete() || (h.getDownloading() && (h.getFetching() || !h.getPieces().isEmpty()));
+      if (h.getHeld() && sized && useful) {
         out.add(new SwarmDownload.HaveAnswer(live.get(i), h));
       }
     }

@@ -85,6 +85,9 @@ final class SwarmDownload implements ParallelSource {
 
   private static final long MIN_PATIENCE = Duration.ofMillis(100).toNanos();
 
+  /** How long a peer that said it is busy is not asked again. */
+  static final Duration BUSY_PAUSE = Duration.ofMillis(100);
+
   /** Failed requests after which a peer is left out of this download. */
   static final int MAX_FAILURES = 2;
 
@@ -97,6 +100,7 @@ final class SwarmDownload implements ParallelSource {
     int distance = 2;
     int inFlight;
     int failures;
+    long busyUntil; // System.nanoTime() before which it said it is busy
     boolean dropped;
 
     Source(PeerClient client) {
@@ -657,6 +661,11 @@ final class SwarmDownload implements ParallelSource {
         return;
       }
       Source s = r.source;
+      if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        // Busy with other readers: not a failure; it is asked again after a pause.
+        s.busyUntil = System.nanoTime() + BUSY_PAUSE.toNanos();
+        return;
+      }
       s.failures++;
       log.debug(
           "piece request failed digest={} piece={} peer={} error={}",

@@ -15,7 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,22 +31,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the real launcher, {@code ./shoal demo}, from the repository root against the packaged jars
- * (SHOAL_SKIP_BUILD=1: Maven has just built them), and checks what a user would see: both servers
- * answer while it runs, and nothing is left behind after it stops.
+ * (SHOAL_SKIP_BUILD=1: Maven has just built them), and checks what a user would see: the origin and
+ * three agents answer, the rollout table shows about one copy of the image from the origin, the
+ * container's output appears, and nothing is left behind after it stops.
  */
 class DemoIT {
   private static final Path ROOT =
       Path.of(System.getProperty("shoal.root", "..")).toAbsolutePath().normalize();
   private static final Duration STARTUP = Duration.ofSeconds(90);
-  private static final Pattern ORIGIN =
-      Pattern.compile(
-          "^shoal demo: origin listening on (http://127\\.0\\.0\\.1:\\d+) \\(pid (\\d+),");
   private static final Pattern AGENT =
-      Pattern.compile(
-          "^shoal demo: agent listening on (http://127\\.0\\.0\\.1:\\d+) \\(pid (\\d+), upstream"
-              + " (\\S+),");
+      Pattern.compile("^  agent\\d: (http://127\\.0\\.0\\.1:\\d+) \\(pid (\\d+),");
+  private static final Pattern ORIGIN =
+      Pattern.compile("^  origin: (http://127\\.0\\.0\\.1:\\d+) \\(pid (\\d+),");
   private static final Pattern DATA = Pattern.compile("^shoal demo: data in (\\S+) ");
-  private static final Pattern RUNNING = Pattern.compile("^shoal demo: running");
+  private static final Pattern COPIES =
+      Pattern.compile("^the origin sent .* for 3 pulls of a .* image: (\\d+\\.\\d+) copies");
 
   private final HttpClient client =
       HttpClient.newBuilder()
@@ -57,6 +55,10 @@ class DemoIT {
   private Process demo;
   private final StringBuffer stderr = new StringBuffer();
   private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
+  private final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** What deploy/demo/hello.sh prints first. */
+  private static final String GREETING = "Hello from Shoal on ";
 
   @AfterEach
   void killLeftovers() {
@@ -67,26 +69,43 @@ class DemoIT {
   }
 
   @Test
-  void demoFor_runsOriginAndAgentThenStopsThemAndDeletesTheData() throws Exception {
-    start("demo", "--for", "20s");
+  void demo_runsTheWholePathOnLoopback_thenStopsEverythingAndDeletesTheData() throws Exception {
+    start("demo");
     Servers servers = awaitServers();
+    assertAsksForAToken(servers.origin());
+    for (URI agent : servers.agents()) {
+      assertAnswersAsRegistry(agent);
+    }
 
-    assertAsksForAToken(servers.origin);
-    assertAnswersAsRegistry(servers.agent);
-    assertThat(servers.upstream).isEqualTo(servers.origin.toString());
-    assertThat(Files.isDirectory(servers.data.resolve("origin"))).isTrue();
-    assertThat(Files.isDirectory(servers.data.resolve("agent"))).isTrue();
-
-    assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits after --for").isTrue();
+    assertThat(demo.waitFor(5, TimeUnit.MINUTES)).as("the demo ends by itself").isTrue();
     assertThat(demo.exitValue()).as("exit status; stderr:%n%s", stderr).isZero();
+    List<String> lines = List.copyOf(all);
+    // The rollout: a table row per agent, and about one copy of the image from the origin.
+    for (String agent : List.of("agent1 ", "agent2 ", "agent3 ")) {
+      assertThat(lines).anyMatch(l -> l.startsWith(agent) && l.contains(" ms "));
+    }
+    double copies =
+        lines.stream()
+            .map(COPIES::matcher)
+            .filter(Matcher::find)
+            .mapToDouble(m -> Double.parseDouble(m.group(1)))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no copies line in " + lines));
+    assertThat(copies).as("copies of the image the origin sent").isBetween(0.9, 1.1);
+    // The container ran with runc and its output is shown (CI installs runc and busybox-static).
+    if (DemoImage.canRun()) {
+      assertThat(lines).anyMatch(l -> l.startsWith("  | ") && l.contains(GREETING));
+    } else {
+      assertThat(lines).anyMatch(l -> l.contains("not running it: " + DemoImage.whyNotRun()));
+    }
     assertNothingLeft(servers);
   }
 
   @Test
-  void sigterm_stopsOriginAndAgentAndDeletesTheData() throws Exception {
+  void sigterm_stopsEveryServerAndDeletesTheData() throws Exception {
     start("demo");
     Servers servers = awaitServers();
-    assertAnswersAsRegistry(servers.agent);
+    assertAnswersAsRegistry(servers.agents().get(0));
 
     demo.destroy(); // SIGTERM, as from kill or a service manager
     assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits on SIGTERM").isTrue();
@@ -103,25 +122,34 @@ class DemoIT {
     builder.environment().put("SHOAL_SKIP_BUILD", "1");
     demo = builder.start();
     demo.getOutputStream().close();
-    pump(demo.getInputStream(), line -> stdout.add(line));
+    pump(
+        demo.getInputStream(),
+        line -> {
+          all.add(line);
+          stdout.add(line);
+        });
     pump(demo.getErrorStream(), line -> stderr.append(line).append('\n'));
   }
 
   private record Servers(
-      URI origin, long originPid, URI agent, long agentPid, String upstream, Path data) {}
+      URI origin, long originPid, List<URI> agents, List<Long> agentPids, Path data) {}
 
   private Servers awaitServers() throws InterruptedException {
     Instant deadline = Instant.now().plus(STARTUP);
+    List<URI> agents = new java.util.ArrayList<>();
+    List<Long> agentPids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Matcher agent = awaitLine(AGENT, deadline);
+      agents.add(URI.create(agent.group(1)));
+      agentPids.add(Long.parseLong(agent.group(2)));
+    }
     Matcher origin = awaitLine(ORIGIN, deadline);
-    Matcher agent = awaitLine(AGENT, deadline);
     Matcher data = awaitLine(DATA, deadline);
-    awaitLine(RUNNING, deadline);
     return new Servers(
         URI.create(origin.group(1)),
         Long.parseLong(origin.group(2)),
-        URI.create(agent.group(1)),
-        Long.parseLong(agent.group(2)),
-        agent.group(3),
+        agents,
+        agentPids,
         Path.of(data.group(1)));
   }
 
@@ -165,14 +193,16 @@ class DemoIT {
   }
 
   private void assertNothingLeft(Servers servers) {
-    for (long pid : new long[] {servers.originPid, servers.agentPid}) {
+    List<Long> pids = new java.util.ArrayList<>(servers.agentPids());
+    pids.add(servers.originPid());
+    for (long pid : pids) {
       assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
           .as("process %d after the demo stopped", pid)
           .isNotEqualTo(Optional.of(true));
     }
-    assertNotListening(servers.origin);
-    assertNotListening(servers.agent);
-    assertThat(servers.data).as("the demo's data directory").doesNotExist();
+    assertNotListening(servers.origin());
+    servers.agents().forEach(DemoIT::assertNotListening);
+    assertThat(servers.data()).as("the demo's data directory").doesNotExist();
   }
 
   private static void assertNotListening(URI uri) {
