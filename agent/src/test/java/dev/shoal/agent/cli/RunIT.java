@@ -217,6 +217,8 @@ class RunIT {
     assertThat(err).contains("container:" + id);
     assertThat(run("rm", "sleeper")).isNotZero();
     assertThat(err).contains("sleeper is running").contains("shoal stop sleeper");
+    assertThat(run("run", "--name", "sleeper", "tools/busybox:1")).isEqualTo(1);
+    assertThat(err).contains("the name sleeper is in use by container " + id.substring(0, 12));
 
     assertThat(run("stop", "-t", "1", id.substring(0, 8))).as(err).isZero();
     assertThat(text).contains("sleeper exited (137)");
@@ -260,6 +262,9 @@ class RunIT {
     assertThat(err.strip())
         .isEqualTo(
             "shoal run: -v relative (expected: HOST_PATH:CONTAINER_PATH[:ro], e.g. /srv/data:/data:ro)");
+
+    assertThat(run("ps", "-a")).isZero();
+    assertThat(text.lines()).as("a failed run leaves no container").hasSize(1);
 
     assertThat(run("logs", "nosuch")).isEqualTo(1);
     assertThat(err.strip())
