@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code shoal logs [-f] ID|NAME}: a container's stdout and stderr, kept by the agent. */
 @Command(
     name = "logs",
+    mixinStandardHelpOptions = true,
     description = {
       "Print a container's output: its stdout to stdout, its stderr to stderr.",
       "-f follows it until the container exits."

@@ -20,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code shoal ps}: the agent's containers as a table, or JSON with {@code --json}. */
-@Command(name = "ps", description = "List the agent's running containers (-a: all of them).")
+@Command(
+    name = "ps",
+    mixinStandardHelpOptions = true,
+    description = "List the agent's running containers (-a: all of them).")
 public final class PsCommand implements Callable<Integer> {
   private static final int COMMAND_WIDTH = 30;
 

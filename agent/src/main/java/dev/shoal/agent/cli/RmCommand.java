@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "rm",
+    mixinStandardHelpOptions = true,
     description = {
       "Remove a stopped container: its root file system, logs and record.",
       "Its image's blobs may then be evicted. -f kills a running one first."

@@ -32,9 +32,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "run",
+    mixinStandardHelpOptions = true,
     description = {
-      "Run IMAGE as a container, with runc, on the agent (--agent): it pulls the image through",
-      "its own mirror first. Output and exit code pass through; -d leaves it running.",
+      "Run IMAGE as a container, with runc, on the agent (--agent).",
+      "The agent pulls it through its own mirror first. Output and exit code pass",
+      "through; -d leaves it running.",
       "No stdin and no terminal: interactive containers (-i, -t) are not supported.",
       "Ctrl-C stops the container (SIGTERM, SIGKILL after 5 s) unless it runs with -d.",
       "Without --net host the container has its own network with only loopback."
@@ -43,7 +45,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  shoal run busybox:1.36 -- sh -c 'echo hi; exit 3'",
-      "  shoal run -d --name web -e MODE=prod -v /srv/www:/www:ro registry.example.com/web:1"
+      "  shoal run -d --name web -e MODE=prod -v /srv/www:/www:ro reg.example.com/web:1"
     })
 public final class RunCommand implements Callable<Integer> {
   /** A pull of a large image can take a while; the agent bounds each of its requests itself. */
@@ -57,7 +59,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "Leave it running and print its id.")
   boolean detach;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "A name for it (default: its id).")
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "A name for it (default: its short id).")
   String name = "";
 
   @Option(

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code shoal stop ID|NAME}: SIGTERM, then SIGKILL after a grace period. */
 @Command(
     name = "stop",
+    mixinStandardHelpOptions = true,
     description = "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
 public final class StopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
