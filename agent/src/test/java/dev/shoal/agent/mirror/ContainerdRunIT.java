@@ -7,6 +7,7 @@ import dev.shoal.agent.runtime.BusyboxImage;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.PrivateContainerd;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerdRunIT {
   /** A namespace of the test's own: runc's state for it lives under /run/containerd/runc/NS. */
   private static final String NS = "shoal-run-it";
+
+  private static final Path RUNC_STATE = Path.of("/run/containerd/runc", NS);
 
   @TempDir Path dir;
 
@@ -72,6 +75,9 @@ class ContainerdRunIT {
         PrivateContainerd.Result left = containerd.ctr(ctr("containers", "ls", "-q"));
         assertThat(left.output().strip()).as("--rm removed it").isEmpty();
       }
+    } finally {
+      // The shim leaves runc's (empty) directory of the namespace behind.
+      Files.deleteIfExists(RUNC_STATE);
     }
   }
 
