@@ -15,6 +15,8 @@ import dev.shoal.agent.peer.PeerService;
 import dev.shoal.agent.peer.Peers;
 import dev.shoal.agent.peer.Preheater;
 import dev.shoal.agent.peer.Swarm;
+import dev.shoal.agent.runtime.Containers;
+import dev.shoal.agent.runtime.RuntimeConfig;
 import dev.shoal.agent.upstream.AccessControl;
 import dev.shoal.agent.upstream.UpstreamFactory;
 import dev.shoal.agent.upstream.Upstreams;
@@ -38,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's wiring, the one place its components are built: the mirror's HTTP server, the content
- * store, downloads, the swarm, the mirror API and the control API. {@link #close()} stops them in
- * reverse order, the HTTP server first. The process entry point is {@code
+ * store, downloads, the swarm, the mirror API, the container runtime and the control API. {@link
+ * #close()} stops them in reverse order, the HTTP server first. The process entry point is {@code
  * dev.shoal.agent.cli.ShoalCli} ({@code shoal agent}).
  */
 public final class AgentMain implements AutoCloseable {
@@ -122,18 +124,23 @@ public final class AgentMain implements AutoCloseable {
               mc.tagTtl(),
               clock,
               metrics));
-      ControlServer control =
+      // Containers pull through the mirror itself, over loopback, like any runtime would.
+      Containers containers =
           owned.add(
-              ControlServer.start(
-                  config.control().listen(),
-                  new ControlService(
-                      store,
-                      server.uri(),
-                      clock.instant(),
-                      status(fetches, swarm),
-                      swarm.planner().peers().isEmpty() && !config.peer().dynamicMembers()
-                          ? null
-                          : new Preheater(swarm.planner(), upstreams, store, fetches))));
+              Containers.open(
+                  RuntimeConfig.defaults(config.dataDir()), store, fetches, server.uri(), clock));
+      ControlService service =
+          owned.add(
+              new ControlService(
+                  store,
+                  server.uri(),
+                  clock.instant(),
+                  status(fetches, swarm),
+                  swarm.planner().peers().isEmpty() && !config.peer().dynamicMembers()
+                      ? null
+                      : new Preheater(swarm.planner(), upstreams, store, fetches),
+                  containers));
+      ControlServer control = owned.add(ControlServer.start(config.control().listen(), service));
       // Added last, closed first: no request reaches a component that is closing.
       owned.add(server);
       readiness.ready();

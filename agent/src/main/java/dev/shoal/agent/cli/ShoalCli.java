@@ -5,6 +5,7 @@ import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.registry.RegistryClientTuning;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,6 +33,11 @@ import picocli.CommandLine.Spec;
       PinCommand.Pin.class,
       PinCommand.Unpin.class,
       PreheatCommand.class,
+      RunCommand.class,
+      PsCommand.class,
+      StopCommand.class,
+      LogsCommand.class,
+      RmCommand.class,
       AccountCommand.class,
       KeyCommand.class,
       LoginCommand.class,
@@ -62,6 +68,15 @@ public final class ShoalCli implements Callable<Integer> {
   }
 
   static CommandLine commandLine(Environment env, Clock clock, InputStream stdin) {
+    return commandLine(env, clock, stdin, System.out, System.err);
+  }
+
+  /**
+   * With the streams a container's output goes to ({@code run}, {@code logs}): byte for byte, not
+   * through the command line's text writers.
+   */
+  static CommandLine commandLine(
+      Environment env, Clock clock, InputStream stdin, PrintStream stdout, PrintStream stderr) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -94,6 +109,21 @@ public final class ShoalCli implements Callable<Integer> {
             if (type == PreheatCommand.class) {
               return type.cast(new PreheatCommand(env));
             }
+            if (type == RunCommand.class) {
+              return type.cast(new RunCommand(env, stdout, stderr));
+            }
+            if (type == PsCommand.class) {
+              return type.cast(new PsCommand(env, clock));
+            }
+            if (type == StopCommand.class) {
+              return type.cast(new StopCommand(env));
+            }
+            if (type == LogsCommand.class) {
+              return type.cast(new LogsCommand(env, stdout, stderr));
+            }
+            if (type == RmCommand.class) {
+              return type.cast(new RmCommand(env));
+            }
             if (type == AccountCommand.Add.class) {
               return type.cast(new AccountCommand.Add(env, stdin));
             }
@@ -121,7 +151,10 @@ public final class ShoalCli implements Callable<Integer> {
             return defaults.create(type);
           }
         };
-    return CliErrors.configure(new CommandLine(new ShoalCli(), factory));
+    CommandLine cli = CliErrors.configure(new CommandLine(new ShoalCli(), factory));
+    // Everything after IMAGE is the container's command, its options included.
+    cli.getSubcommands().get("run").setStopAtPositional(true);
+    return cli;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.shoal.agent.control;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.peer.Preheater;
+import dev.shoal.agent.runtime.Containers;
 import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.InvalidDigestException;
@@ -15,17 +16,27 @@ import dev.shoal.core.store.EvictionReport;
 import dev.shoal.core.store.StoreConfig;
 import dev.shoal.core.store.StoreStats;
 import dev.shoal.proto.control.v1.BlobEntry;
+import dev.shoal.proto.control.v1.ContainerEntry;
 import dev.shoal.proto.control.v1.ControlGrpc;
 import dev.shoal.proto.control.v1.EvictRequest;
 import dev.shoal.proto.control.v1.EvictResponse;
 import dev.shoal.proto.control.v1.ListBlobsRequest;
 import dev.shoal.proto.control.v1.ListBlobsResponse;
+import dev.shoal.proto.control.v1.ListContainersRequest;
+import dev.shoal.proto.control.v1.ListContainersResponse;
+import dev.shoal.proto.control.v1.LogsRequest;
+import dev.shoal.proto.control.v1.LogsResponse;
 import dev.shoal.proto.control.v1.PinRequest;
 import dev.shoal.proto.control.v1.PinResponse;
 import dev.shoal.proto.control.v1.PreheatRequest;
 import dev.shoal.proto.control.v1.PreheatResponse;
+import dev.shoal.proto.control.v1.RemoveContainerRequest;
+import dev.shoal.proto.control.v1.RemoveContainerResponse;
+import dev.shoal.proto.control.v1.RunRequest;
+import dev.shoal.proto.control.v1.RunResponse;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
+import dev.shoal.proto.control.v1.StopContainerRequest;
 import dev.shoal.proto.control.v1.StoreStatus;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -41,9 +52,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's control API ({@code shoal.control.v1.Control}): status, the blob list, eviction and
- * pins, over the content store. Store errors become gRPC statuses here and nowhere else.
+ * pins, over the content store; preheat over the swarm; containers over the runtime ({@link
+ * ContainerCalls}). Store errors become gRPC statuses here and nowhere else.
  */
-public final class ControlService extends ControlGrpc.ControlImplBase {
+public final class ControlService extends ControlGrpc.ControlImplBase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlService.class);
   private static final String DEFAULT_PIN = "user";
   private static final java.time.Duration PREHEAT_TIMEOUT = java.time.Duration.ofMinutes(10);
@@ -53,22 +65,35 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
   private final Instant started;
   private final Consumer<StatusResponse.Builder> more;
   private final Preheater preheater; // null without a swarm
+  private final ContainerCalls containers; // null without a runtime
 
   public ControlService(ContentStore store, URI mirrorUri, Instant started) {
-    this(store, mirrorUri, started, b -> {}, null);
+    this(store, mirrorUri, started, b -> {}, null, null);
   }
 
-  /**
-   * @param more adds what other components know to each status (the swarm, downloads)
-   * @param preheater the swarm's preheat, or null without a swarm
-   */
   public ControlService(
       ContentStore store,
       URI mirrorUri,
       Instant started,
       Consumer<StatusResponse.Builder> more,
       Preheater preheater) {
+    this(store, mirrorUri, started, more, preheater, null);
+  }
+
+  /**
+   * @param more adds what other components know to each status (the swarm, downloads)
+   * @param preheater the swarm's preheat, or null without a swarm
+   * @param containers the container runtime, or null when the agent runs no containers
+   */
+  public ControlService(
+      ContentStore store,
+      URI mirrorUri,
+      Instant started,
+      Consumer<StatusResponse.Builder> more,
+      Preheater preheater,
+      Containers containers) {
     this.preheater = preheater;
+    this.containers = containers == null ? null : new ContainerCalls(containers);
     this.store = requireNonNull(store, "store");
     this.mirrorUri = requireNonNull(mirrorUri, "mirrorUri");
     this.started = requireNonNull(started, "started");
@@ -221,6 +246,62 @@ public final class ControlService extends ControlGrpc.ControlImplBase {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.onError(fail(Status.CANCELLED, e));
+    }
+  }
+
+  @Override
+  public void run(RunRequest request, StreamObserver<RunResponse> out) {
+    if (runtime(out)) {
+      containers.run(request, out);
+    }
+  }
+
+  @Override
+  public void listContainers(
+      ListContainersRequest request, StreamObserver<ListContainersResponse> out) {
+    if (runtime(out)) {
+      containers.list(request, out);
+    }
+  }
+
+  @Override
+  public void stopContainer(StopContainerRequest request, StreamObserver<ContainerEntry> out) {
+    if (runtime(out)) {
+      containers.stop(request, out);
+    }
+  }
+
+  @Override
+  public void removeContainer(
+      RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> out) {
+    if (runtime(out)) {
+      containers.remove(request, out);
+    }
+  }
+
+  @Override
+  public void logs(LogsRequest request, StreamObserver<LogsResponse> out) {
+    if (runtime(out)) {
+      containers.logs(request, out);
+    }
+  }
+
+  private boolean runtime(StreamObserver<?> out) {
+    if (containers == null) {
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription("this agent runs no containers (it was started without a runtime)")
+              .asException());
+      return false;
+    }
+    return true;
+  }
+
+  /** Ends the log streams in flight. */
+  @Override
+  public void close() {
+    if (containers != null) {
+      containers.close();
     }
   }
 
