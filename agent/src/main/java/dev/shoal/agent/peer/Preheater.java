@@ -8,6 +8,7 @@ import dev.shoal.agent.upstream.Upstreams;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
+import dev.shoal.core.oci.HostPlatform;
 import dev.shoal.core.oci.ImageIndex;
 import dev.shoal.core.oci.Manifests;
 import dev.shoal.core.oci.ParsedManifest;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -111,7 +111,7 @@ public final class Preheater {
       for (Descriptor child : index.manifests()) {
         if (child.platform() == null
             || (child.platform().os().equals("linux")
-                && child.platform().architecture().equals(hostArch()))) {
+                && child.platform().architecture().equals(HostPlatform.current().architecture()))) {
           collect(client, repo, client.manifest(repo, child.digest().toString(), List.of()), blobs);
         }
       }
@@ -193,14 +193,5 @@ public final class Preheater {
       }
       Thread.sleep(POLL.toMillis());
     }
-  }
-
-  private static String hostArch() {
-    String a = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    return switch (a) {
-      case "x86_64", "amd64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      default -> a;
-    };
   }
 }

@@ -9,6 +9,7 @@ import dev.shoal.agent.unpack.RootFs;
 import dev.shoal.agent.unpack.UnpackLimits;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.files.FileTrees;
+import dev.shoal.core.oci.HostPlatform;
 import dev.shoal.core.store.BlobNotFoundException;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.proto.index.v1.ContainerRecord;

@@ -9,6 +9,7 @@ import dev.shoal.core.digest.Digest;
 import dev.shoal.core.digest.DigestAlgorithm;
 import dev.shoal.core.digest.Hashing;
 import dev.shoal.core.oci.Descriptor;
+import dev.shoal.core.oci.HostPlatform;
 import dev.shoal.core.oci.ImageConfig;
 import dev.shoal.core.oci.ImageIndex;
 import dev.shoal.core.oci.ImageManifest;

@@ -1,7 +1,5 @@
-package dev.shoal.agent.runtime;
+package dev.shoal.core.oci;
 
-import dev.shoal.core.oci.Descriptor;
-import dev.shoal.core.oci.Platform;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,11 +8,11 @@ import java.util.Optional;
  * The platform of this host in Go's terms ({@code linux/amd64}), and the choice of an image index's
  * manifest for it (image spec "Image Index", platform).
  */
-final class HostPlatform {
+public final class HostPlatform {
   private HostPlatform() {}
 
   /** {@code linux} and the JVM's {@code os.arch} as Go names it. */
-  static Platform current() {
+  public static Platform current() {
     String a = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
     String arch =
         switch (a) {
@@ -29,7 +27,7 @@ final class HostPlatform {
    * The first manifest of an index for {@code host}: same OS and architecture (any variant); a
    * manifest without a platform counts as a match only when no manifest names this platform.
    */
-  static Optional<Descriptor> choose(List<Descriptor> manifests, Platform host) {
+  public static Optional<Descriptor> choose(List<Descriptor> manifests, Platform host) {
     Descriptor unlabelled = null;
     for (Descriptor d : manifests) {
       Platform p = d.platform();

@@ -1,11 +1,8 @@
-package dev.shoal.agent.runtime;
+package dev.shoal.core.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shoal.core.digest.Digest;
-import dev.shoal.core.oci.Descriptor;
-import dev.shoal.core.oci.MediaTypes;
-import dev.shoal.core.oci.Platform;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
