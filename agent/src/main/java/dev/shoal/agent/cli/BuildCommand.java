@@ -15,6 +15,7 @@ import dev.shoal.agent.build.PushReport;
 import dev.shoal.agent.build.RegistryAccess;
 import dev.shoal.agent.build.Target;
 import dev.shoal.core.cli.CliErrors.FailureException;
+import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.files.FileTrees;
@@ -42,6 +43,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description = {
       "Build an image from files and directories on top of a base image, without a Docker daemon,"
           + " and write it to an OCI layout directory or push it. Prints the manifest digest last.",
@@ -56,11 +59,12 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  shoal build --from eclipse-temurin:17-jre --add target/lib:/app/lib \\",
-      "      --add target/classes:/app/classes --entrypoint 'java -cp /app/classes:/app/lib/* Main' \\",
+      "  shoal build --from eclipse-temurin:17-jre \\",
+      "      --add target/lib:/app/lib --add target/classes:/app/classes \\",
+      "      --entrypoint 'java -cp /app/classes:/app/lib/* dev.demo.Main' \\",
       "      -t 127.0.0.1:5000/alice/app:v1 --push",
-      "  shoal build --from scratch --add deploy/demo/hello.sh:/hello.sh --entrypoint /hello.sh \\",
-      "      -t oci:out/hello:v1"
+      "  shoal build --from scratch --add deploy/demo/hello.sh:/app/hello.sh \\",
+      "      --entrypoint /app/hello.sh -t oci:out/hello:v1"
     })
 public final class BuildCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();

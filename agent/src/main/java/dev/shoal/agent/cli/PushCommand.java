@@ -9,6 +9,7 @@ import dev.shoal.agent.build.PushReport;
 import dev.shoal.agent.build.RegistryAccess;
 import dev.shoal.agent.build.Target;
 import dev.shoal.core.cli.CliErrors.FailureException;
+import dev.shoal.core.cli.ManifestVersion;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.reference.ImageReference;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "push",
+    mixinStandardHelpOptions = true,
+    versionProvider = ManifestVersion.class,
     description = {
       "Push an image of an OCI layout directory (as written by shoal build -t oci:DIR:TAG) to a"
           + " registry. Uploads only the layers the repository lacks; prints the manifest digest"
