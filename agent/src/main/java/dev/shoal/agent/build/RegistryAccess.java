@@ -122,12 +122,14 @@ public final class RegistryAccess {
 
   /** The fix for a 401 from {@code registry}. */
   public static String loginHint(String registry) {
-    return "log in: run `SHOAL_ORIGIN=http://"
+    return "set $"
+        + ORIGIN_VARIABLE
+        + (isLoopback(registry) ? "=http://" : "=https://")
         + registry
-        + " shoal login` and set $"
-        + PASSWORD_VARIABLE
-        + " to the token (with $"
+        + ", $"
         + USER_VARIABLE
-        + "), or pass --creds USER:PASS";
+        + " and $"
+        + PASSWORD_VARIABLE
+        + " (the password, or a token from `shoal login`), or pass --creds USER:PASS";
   }
 }

@@ -201,7 +201,7 @@ public final class BuildCommand implements Callable<Integer> {
     try {
       return BaseImage.pull(ref, access.client(ref.registry()), p);
     } catch (IOException e) {
-      throw PushCommand.explain(e, ref, "pull the base");
+      throw PushCommand.explain(e, ref, PushCommand.PULL_BASE);
     }
   }
 

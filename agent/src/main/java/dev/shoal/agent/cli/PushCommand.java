@@ -50,6 +50,8 @@ public final class PushCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "HOST/REPO:TAG", description = "Where to push it.")
   String destination;
 
+  static final String PULL_BASE = "pull the base";
+
   private final Environment env;
 
   PushCommand(Environment env) {
@@ -127,23 +129,34 @@ public final class PushCommand implements Callable<Integer> {
     }
   }
 
-  /** A registry failure as one line with its fix; other I/O errors as they are. */
+  /**
+   * A registry failure as one line with its fix; other I/O errors as they are.
+   *
+   * @param what {@code push to} or {@code pull the base}
+   */
   static IOException explain(IOException e, ImageReference ref, String what)
       throws FailureException {
     String where = ref.registry() + "/" + ref.repository();
-    if (e instanceof UnauthorizedException) {
+    if (e instanceof UnauthorizedException u) {
       throw new FailureException(
           ref.registry()
               + " refused to let us "
               + what
               + " "
-              + where
-              + " (401/403): "
-              + RegistryAccess.loginHint(ref.registry()));
+              + ref.repository()
+              + (u.status() == 403
+                  ? " (403 denied): the account may not do this here (an account pushes to its"
+                      + " own ACCOUNT/… repositories)"
+                  : " (401 unauthorized): " + RegistryAccess.loginHint(ref.registry())));
     }
     if (e instanceof NotFoundException) {
       throw new FailureException(
-          where + ":" + ref.pullTarget() + " not found (check the name and tag)");
+          (what.equals(PULL_BASE) ? "base image " : "")
+              + where
+              + ":"
+              + ref.pullTarget()
+              + " not found (check the name and tag"
+              + (what.equals(PULL_BASE) ? " in --from, or start from scratch)" : ")"));
     }
     if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
       throw new FailureException(
