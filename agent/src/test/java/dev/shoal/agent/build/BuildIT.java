@@ -111,6 +111,16 @@ class BuildIT {
     }
     Result again = build(second, "oci:" + tmp.resolve("out2") + ":v1").succeeded();
     assertThat(again.lastLine()).isEqualTo(r.lastLine());
+
+    shoal.env("SOURCE_DATE_EPOCH", "1700000000");
+    Result dated = build(second, "oci:" + tmp.resolve("out2") + ":dated").succeeded();
+    assertThat(dated.lastLine()).isNotEqualTo(r.lastLine());
+    assertThat(
+            Skopeo.inspect("oci:" + tmp.resolve("out2") + ":dated", false).path("Created").asText())
+        .startsWith("2023-11-14T22:13:20");
+    assertThat(Skopeo.inspect("oci:" + tmp.resolve("out2") + ":v1", false).path("Digest").asText())
+        .as("a second tag keeps the first")
+        .isEqualTo(r.lastLine());
   }
 
   @Test
@@ -228,6 +238,43 @@ class BuildIT {
               base.layers().stream().mapToLong(l -> l.descriptor().size()).sum());
       assertThat(Skopeo.inspect("docker://" + elsewhere, false).path("Layers"))
           .hasSize(baseLayers + 1);
+    }
+  }
+
+  @Test
+  void indexBase_isResolvedToThePlatform_andAMissingPlatformIsNamed() throws Exception {
+    CncfRegistry.assumeInstalled();
+    try (CncfRegistry registry = CncfRegistry.start(Files.createDirectories(tmp.resolve("reg")))) {
+      LayeredImage base = LayeredImage.sample(5);
+      base.push(registry.client(), "base/multi", "single");
+      base.pushIndex(registry.client(), "base/multi", "1");
+      String platform = base.index().manifests().get(0).platform().toString();
+      Path app = app("app", "v1");
+      String from = registry.baseUri().getAuthority() + "/base/multi:1";
+
+      Result built =
+          shoal
+              .run(
+                  app,
+                  "build",
+                  "--from",
+                  from,
+                  "--platform",
+                  platform,
+                  "--add",
+                  "hello.sh:/app/",
+                  "-t",
+                  "oci:" + tmp.resolve("out") + ":v1")
+              .succeeded();
+      assertThat(built.out())
+          .contains("wrote oci:", base.layers().size() + " base and 1 new layers");
+
+      Result other =
+          shoal.run(app, "build", "--from", from, "--platform", "windows/riscv64", "-t", "oci:x");
+      assertThat(other.exit()).isEqualTo(1);
+      assertThat(other.err().strip())
+          .contains("has no image for windows/riscv64 (it has: " + platform)
+          .contains("--platform");
     }
   }
 
