@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
       LoginCommand.class,
       LayerUsersCommand.class,
       ImageReposCommand.class,
+      BuildCommand.class,
+      PushCommand.class,
       DemoCommand.class,
       VersionCommand.class,
       HelpCommand.class
@@ -144,6 +146,12 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == LayerUsersCommand.class) {
               return type.cast(new LayerUsersCommand(env, stdin));
+            }
+            if (type == BuildCommand.class) {
+              return type.cast(new BuildCommand(env));
+            }
+            if (type == PushCommand.class) {
+              return type.cast(new PushCommand(env));
             }
             if (type == ImageReposCommand.class) {
               return type.cast(new ImageReposCommand(env, stdin));
