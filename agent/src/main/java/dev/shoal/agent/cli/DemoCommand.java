@@ -379,7 +379,7 @@ public final class DemoCommand implements Callable<Integer> {
       data = "; kept " + dataRoot;
     }
     List<String> roles = children.stream().map(ChildServer::role).toList();
-    String stopped = roles.isEmpty() ? "" : " " + String.join(" and ", roles);
+    String stopped = roles.isEmpty() ? "" : " " + String.join(", ", roles);
     out.println("shoal demo: stopped" + stopped + data);
     out.flush();
   }
