@@ -63,9 +63,22 @@ final class LayerWriter {
           Descriptor.of(MediaTypes.OCI_LAYER_TAR_GZIP, digest, Files.size(target)),
           Digest.of(DigestAlgorithm.SHA256, tarHash.digest()),
           target,
-          "shoal build --add " + add.source().getFileName() + ":" + add.dest());
+          "shoal build --add " + name(add.source()) + ":" + add.dest());
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The source for the history, the same on every machine: a relative path as given ({@code
+   * target/lib}, from the project's root in any checkout), of an absolute one only its last name.
+   */
+  private static String name(Path source) {
+    if (!source.isAbsolute()) {
+      String relative = source.normalize().toString();
+      return relative.isEmpty() ? "." : relative;
+    }
+    Path name = source.getFileName();
+    return name == null ? "/" : name.toString();
   }
 }
