@@ -30,7 +30,10 @@ final class LayerUnpacker {
       buffered.reset();
       Compression compression = Compression.detect(mediaType, magic, n);
       MessageDigest hasher = diffId.algorithm().newHasher();
-      try (InputStream tar = new Hashing(compression.open(buffered), hasher)) {
+      try (InputStream tar =
+          new ReadAhead(
+              new Hashing(compression.open(buffered), hasher),
+              "shoal-unpack-" + diffId.shortHex())) {
         TarReader reader = new TarReader(tar, limits);
         LayerWriter writer = new LayerWriter(dir);
         TarEntry e;
