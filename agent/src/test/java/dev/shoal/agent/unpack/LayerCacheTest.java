@@ -190,6 +190,41 @@ class LayerCacheTest {
   }
 
   @Test
+  void unpack_truncatedZstd_isRejected() throws IOException {
+    byte[] zst = TarBuilder.zstd(sampleLayer());
+    byte[] cut = java.util.Arrays.copyOf(zst, zst.length - 20);
+    Digest diffId = TarBuilder.diffId(sampleLayer());
+    assertThatThrownBy(() -> cache.unpack(diffId, MediaTypes.OCI_LAYER_TAR_ZSTD, blob(cut)))
+        .isInstanceOf(LayerRejectedException.class)
+        .hasMessageContaining(diffId.toString());
+    assertThat(layers).isEmptyDirectory();
+  }
+
+  @Test
+  void unpack_malformedPaxHeader_isRejected() throws IOException {
+    byte[] tar =
+        new TarBuilder()
+            .entry(
+                "PaxHeaders/f",
+                'x',
+                0644,
+                0,
+                0,
+                "",
+                "2147483647 path=x\n".getBytes(StandardCharsets.UTF_8))
+            .file("f", "x")
+            .build();
+    Digest diffId = TarBuilder.diffId(tar);
+    assertThatThrownBy(() -> cache.unpack(diffId, MediaTypes.OCI_LAYER_TAR, blob(tar)))
+        .isInstanceOfSatisfying(
+            LayerRejectedException.class,
+            e -> {
+              assertThat(e.entry()).isEqualTo("PaxHeaders/f");
+              assertThat(e.reason()).contains("malformed PAX record");
+            });
+  }
+
+  @Test
   void unpack_concurrentCallsForOneLayer_unpackItOnce() throws Exception {
     byte[] tar = sampleLayer();
     Digest diffId = TarBuilder.diffId(tar);
