@@ -130,10 +130,17 @@ final class LayerWriter {
     }
   }
 
-  /** Sets directory mtimes last, since writing their children changed them. */
+  /**
+   * Sets directory mtimes last, since writing their children changed them; skips a directory that a
+   * later entry replaced (by a file, a whiteout or a symlink, which must not be followed).
+   */
   void finish() throws IOException {
     for (int i = dirTimes.size() - 1; i >= 0; i--) {
       DirTime d = dirTimes.get(i);
+      BasicFileAttributes a = Trees.attributesOrNull(d.dir());
+      if (a == null || !a.isDirectory()) {
+        continue;
+      }
       Files.setLastModifiedTime(d.dir(), FileTime.from(d.mtimeSeconds(), TimeUnit.SECONDS));
     }
   }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -144,6 +145,26 @@ class LayerCacheTest {
     assertThat(Files.isSymbolicLink(dir.resolve("victim"))).isFalse();
     assertThat(dir.resolve("victim")).hasContent("replaced");
     assertThat(sentinel.resolve("victim")).hasContent("original");
+  }
+
+  @Test
+  void unpack_directoryLaterReplacedBySymlink_leavesTheLinkTargetAlone() throws IOException {
+    Path sentinel = sentinel();
+    FileTime before = FileTime.fromMillis(1_000_000);
+    Files.setLastModifiedTime(sentinel, before);
+    byte[] tar =
+        new TarBuilder()
+            .dir("d", 0700)
+            .file("d/x", "x")
+            .symlink("d", sentinel.toString())
+            .dir("e/f")
+            .file("e/.wh.f", "")
+            .build();
+    Path dir = cache.unpack(TarBuilder.diffId(tar), MediaTypes.OCI_LAYER_TAR, blob(tar));
+    assertThat(Files.isSymbolicLink(dir.resolve("d"))).isTrue();
+    assertThat(OverlayFormat.isWhiteout(dir.resolve("e/f"))).isTrue();
+    assertThat(Files.getLastModifiedTime(sentinel)).isEqualTo(before);
+    assertThat(mode(sentinel)).isNotEqualTo(0700);
   }
 
   @Test
