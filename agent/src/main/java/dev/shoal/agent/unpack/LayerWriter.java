@@ -90,7 +90,7 @@ final class LayerWriter {
           }
         }
         applyOwnerAndMode(path, e);
-        Files.setLastModifiedTime(path, FileTime.from(e.mtimeSeconds(), TimeUnit.SECONDS));
+        setTimes(path, e.mtimeSeconds());
       }
       case DIRECTORY -> {
         try {
@@ -141,7 +141,7 @@ final class LayerWriter {
       if (a == null || !a.isDirectory()) {
         continue;
       }
-      Files.setLastModifiedTime(d.dir(), FileTime.from(d.mtimeSeconds(), TimeUnit.SECONDS));
+      setTimes(d.dir(), d.mtimeSeconds());
     }
   }
 
@@ -298,6 +298,12 @@ final class LayerWriter {
       Files.setAttribute(path, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(path, "unix:gid", (int) e.gid(), LinkOption.NOFOLLOW_LINKS);
     }
+  }
+
+  /** Access and modification time both from the tar (as tar does): one call, no stat first. */
+  private static void setTimes(Path path, long mtimeSeconds) throws IOException {
+    FileTime t = FileTime.from(mtimeSeconds, TimeUnit.SECONDS);
+    Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(t, t, null);
   }
 
   private static void setLinkTime(Path link, long mtimeSeconds) {

@@ -21,6 +21,10 @@ final class ReadAhead extends InputStream {
   private record Chunk(byte[] bytes, int length, IOException failure) {}
 
   private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(AHEAD);
+
+  /** Buffers the consumer is done with, reused so a large layer does not churn 1 MiB arrays. */
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(AHEAD + 2);
+
   private final InputStream source;
   private final Thread reader;
   private volatile boolean closed;
@@ -48,6 +52,9 @@ final class ReadAhead extends InputStream {
     while (pos == current.length()) {
       if (current.bytes() == END) {
         return -1;
+      }
+      if (current.bytes().length == CHUNK) {
+        free.offer(current.bytes());
       }
       try {
         current = queue.take();
@@ -83,7 +90,10 @@ final class ReadAhead extends InputStream {
   private void readAll() {
     try {
       while (!closed) {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = free.poll();
+        if (buf == null) {
+          buf = new byte[CHUNK];
+        }
         int n = source.readNBytes(buf, 0, CHUNK);
         if (n == 0) {
           put(new Chunk(END, 0, null));
