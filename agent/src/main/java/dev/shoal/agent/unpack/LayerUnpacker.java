@@ -1,5 +1,6 @@
 package dev.shoal.agent.unpack;
 
+import com.github.luben.zstd.ZstdIOException;
 import dev.shoal.core.digest.Digest;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -30,7 +31,10 @@ final class LayerUnpacker {
       buffered.reset();
       Compression compression = Compression.detect(mediaType, magic, n);
       MessageDigest hasher = diffId.algorithm().newHasher();
-      try (InputStream tar = new Hashing(compression.open(buffered), hasher)) {
+      try (InputStream tar =
+          new ReadAhead(
+              new Hashing(compression.open(buffered), hasher),
+              "shoal-unpack-" + diffId.shortHex())) {
         TarReader reader = new TarReader(tar, limits);
         LayerWriter writer = new LayerWriter(dir);
         TarEntry e;
@@ -56,14 +60,12 @@ final class LayerUnpacker {
       }
     } catch (BadEntryException e) {
       throw new LayerRejectedException(diffId, e.entry(), e.getMessage(), e);
+    } catch (ZstdIOException e) {
+      throw new LayerRejectedException(diffId, entry, "corrupt zstd stream: " + e.getMessage(), e);
     } catch (ZipException | EOFException e) {
       throw new LayerRejectedException(
           diffId, entry, "corrupt or truncated layer: " + e.getMessage(), e);
     } catch (IOException e) {
-      if (e.getClass().getName().startsWith("com.github.luben.zstd")) {
-        throw new LayerRejectedException(
-            diffId, entry, "corrupt zstd stream: " + e.getMessage(), e);
-      }
       if (e instanceof LayerRejectedException) {
         throw e;
       }

@@ -90,7 +90,7 @@ final class LayerWriter {
           }
         }
         applyOwnerAndMode(path, e);
-        Files.setLastModifiedTime(path, FileTime.from(e.mtimeSeconds(), TimeUnit.SECONDS));
+        setTimes(path, e.mtimeSeconds());
       }
       case DIRECTORY -> {
         try {
@@ -130,11 +130,18 @@ final class LayerWriter {
     }
   }
 
-  /** Sets directory mtimes last, since writing their children changed them. */
+  /**
+   * Sets directory mtimes last, since writing their children changed them; skips a directory that a
+   * later entry replaced (by a file, a whiteout or a symlink, which must not be followed).
+   */
   void finish() throws IOException {
     for (int i = dirTimes.size() - 1; i >= 0; i--) {
       DirTime d = dirTimes.get(i);
-      Files.setLastModifiedTime(d.dir(), FileTime.from(d.mtimeSeconds(), TimeUnit.SECONDS));
+      BasicFileAttributes a = Trees.attributesOrNull(d.dir());
+      if (a == null || !a.isDirectory()) {
+        continue;
+      }
+      setTimes(d.dir(), d.mtimeSeconds());
     }
   }
 
@@ -291,6 +298,12 @@ final class LayerWriter {
       Files.setAttribute(path, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(path, "unix:gid", (int) e.gid(), LinkOption.NOFOLLOW_LINKS);
     }
+  }
+
+  /** Access and modification time both from the tar (as tar does): one call, no stat first. */
+  private static void setTimes(Path path, long mtimeSeconds) throws IOException {
+    FileTime t = FileTime.from(mtimeSeconds, TimeUnit.SECONDS);
+    Files.getFileAttributeView(path, BasicFileAttributeView.class).setTimes(t, t, null);
   }
 
   private static void setLinkTime(Path link, long mtimeSeconds) {

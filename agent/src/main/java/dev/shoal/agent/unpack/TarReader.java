@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -68,7 +67,7 @@ final class TarReader {
       if (flag == 'x' || flag == 'g' || flag == 'L' || flag == 'K') {
         byte[] meta = readMeta(size);
         switch (flag) {
-          case 'x' -> pax = parsePax(meta);
+          case 'x' -> pax = PaxRecords.parse(meta, current);
           case 'L' -> longName = cString(meta);
           case 'K' -> longLink = cString(meta);
           default -> {
@@ -148,10 +147,10 @@ final class TarReader {
         switch (key) {
           case "path" -> name = value;
           case "linkpath" -> link = value;
-          case "size" -> size = paxNumber(key, value);
-          case "uid" -> uid = paxNumber(key, value);
-          case "gid" -> gid = paxNumber(key, value);
-          case "mtime" -> mtime = paxNumber(key, value.split("\\.", 2)[0]);
+          case "size" -> size = PaxRecords.number(key, value, name);
+          case "uid" -> uid = PaxRecords.number(key, value, name);
+          case "gid" -> gid = PaxRecords.number(key, value, name);
+          case "mtime" -> mtime = PaxRecords.number(key, value.split("\\.", 2)[0], name);
           default -> {
             if (key.startsWith("GNU.sparse.")) {
               throw new BadEntryException(name, "sparse files are not supported");
@@ -229,49 +228,6 @@ final class TarReader {
       throw new BadEntryException(current, "the tar ends inside an extended header");
     }
     return meta;
-  }
-
-  /** PAX records: {@code "<length> <key>=<value>\n"}, the length counting the whole record. */
-  private Map<String, String> parsePax(byte[] meta) throws BadEntryException {
-    Map<String, String> records = new HashMap<>();
-    int pos = 0;
-    while (pos < meta.length) {
-      int space = pos;
-      while (space < meta.length && meta[space] != ' ') {
-        space++;
-      }
-      int length;
-      try {
-        length = Integer.parseInt(new String(meta, pos, space - pos, StandardCharsets.US_ASCII));
-      } catch (NumberFormatException e) {
-        throw new BadEntryException(current, "malformed PAX record length");
-      }
-      int end = pos + length;
-      if (length <= 0 || end > meta.length || meta[end - 1] != '\n' || space >= end) {
-        throw new BadEntryException(current, "malformed PAX record");
-      }
-      String record = new String(meta, space + 1, end - space - 2, StandardCharsets.UTF_8);
-      int eq = record.indexOf('=');
-      if (eq <= 0) {
-        throw new BadEntryException(current, "malformed PAX record (no key=value)");
-      }
-      records.put(record.substring(0, eq), record.substring(eq + 1));
-      pos = end;
-    }
-    return records;
-  }
-
-  private long paxNumber(String key, String value) throws BadEntryException {
-    try {
-      long n = Long.parseLong(value.strip());
-      if (n < 0) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new BadEntryException(
-          current, "PAX " + key + " " + LayerRejectedException.quote(value) + " is not a number");
-    }
   }
 
   private void checkChecksum() throws BadEntryException {

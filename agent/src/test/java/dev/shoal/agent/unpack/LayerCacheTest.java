@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -147,6 +148,26 @@ class LayerCacheTest {
   }
 
   @Test
+  void unpack_directoryLaterReplacedBySymlink_leavesTheLinkTargetAlone() throws IOException {
+    Path sentinel = sentinel();
+    FileTime before = FileTime.fromMillis(1_000_000);
+    Files.setLastModifiedTime(sentinel, before);
+    byte[] tar =
+        new TarBuilder()
+            .dir("d", 0700)
+            .file("d/x", "x")
+            .symlink("d", sentinel.toString())
+            .dir("e/f")
+            .file("e/.wh.f", "")
+            .build();
+    Path dir = cache.unpack(TarBuilder.diffId(tar), MediaTypes.OCI_LAYER_TAR, blob(tar));
+    assertThat(Files.isSymbolicLink(dir.resolve("d"))).isTrue();
+    assertThat(OverlayFormat.isWhiteout(dir.resolve("e/f"))).isTrue();
+    assertThat(Files.getLastModifiedTime(sentinel)).isEqualTo(before);
+    assertThat(mode(sentinel)).isNotEqualTo(0700);
+  }
+
+  @Test
   void unpack_hardLinkToSymlink_linksTheLinkNotItsTarget() throws IOException {
     Path sentinel = sentinel();
     Files.writeString(sentinel.resolve("secret"), "host");
@@ -187,6 +208,41 @@ class LayerCacheTest {
         .isInstanceOf(LayerRejectedException.class)
         .hasMessageContaining(diffId.toString());
     assertThat(layers).isEmptyDirectory();
+  }
+
+  @Test
+  void unpack_truncatedZstd_isRejected() throws IOException {
+    byte[] zst = TarBuilder.zstd(sampleLayer());
+    byte[] cut = java.util.Arrays.copyOf(zst, zst.length - 20);
+    Digest diffId = TarBuilder.diffId(sampleLayer());
+    assertThatThrownBy(() -> cache.unpack(diffId, MediaTypes.OCI_LAYER_TAR_ZSTD, blob(cut)))
+        .isInstanceOf(LayerRejectedException.class)
+        .hasMessageContaining(diffId.toString());
+    assertThat(layers).isEmptyDirectory();
+  }
+
+  @Test
+  void unpack_malformedPaxHeader_isRejected() throws IOException {
+    byte[] tar =
+        new TarBuilder()
+            .entry(
+                "PaxHeaders/f",
+                'x',
+                0644,
+                0,
+                0,
+                "",
+                "2147483647 path=x\n".getBytes(StandardCharsets.UTF_8))
+            .file("f", "x")
+            .build();
+    Digest diffId = TarBuilder.diffId(tar);
+    assertThatThrownBy(() -> cache.unpack(diffId, MediaTypes.OCI_LAYER_TAR, blob(tar)))
+        .isInstanceOfSatisfying(
+            LayerRejectedException.class,
+            e -> {
+              assertThat(e.entry()).isEqualTo("PaxHeaders/f");
+              assertThat(e.reason()).contains("malformed PAX record");
+            });
   }
 
   @Test
