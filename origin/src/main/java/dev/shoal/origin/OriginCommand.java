@@ -77,6 +77,14 @@ final class OriginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OriginConfig resolved = resolveConfig();
+    String admin = env.variables().getOrDefault("SHOAL_ADMIN_PASSWORD", "");
+    if (!admin.isEmpty() && admin.length() < 8) {
+      // Checked here, before anything starts: the first start would refuse it half-way.
+      throw new ConfigException(
+          "SHOAL_ADMIN_PASSWORD: "
+              + admin.length()
+              + " characters (expected: at least 8; unset it to have one generated)");
+    }
     return server.runInForeground(
         () -> OriginMain.start(resolved, Clock.systemUTC(), env.variables(), System.out),
         origin ->

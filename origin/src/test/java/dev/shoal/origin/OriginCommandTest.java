@@ -74,4 +74,22 @@ class OriginCommandTest {
     assertThat(err.toString())
         .isEqualTo("shoal origin: " + file + ": store.cacheEntries: -1 (expected: >= 0)\n");
   }
+
+  @Test
+  void aShortAdminPassword_isRefusedOnOneLineBeforeAnythingStarts() {
+    Environment short7 =
+        new Environment(
+            Map.of("SHOAL_ADMIN_PASSWORD", "seven77", "XDG_DATA_HOME", tmp.toString()),
+            false,
+            Path.of("/home/ana"),
+            "java");
+    CommandLine cli = OriginMain.commandLine(short7);
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("--listen", "127.0.0.1:0")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "shoal origin: SHOAL_ADMIN_PASSWORD: 7 characters (expected: at least 8; unset it to"
+                + " have one generated)\n");
+    assertThat(tmp.resolve("shoal")).doesNotExist();
+  }
 }
