@@ -267,7 +267,13 @@ final class SwarmDownload implements ParallelSource {
           }
           if (System.nanoTime() - lastProgress > stall.toNanos()) {
             throw new IOException(
-                "no piece of " + digest + " arrived from peers for " + stall.toMillis() + " ms");
+                "no piece of "
+                    + digest
+                    + " arrived from peers for "
+                    + stall.toMillis()
+                    + " ms ("
+                    + state()
+                    + ")");
           }
           if (inFlight.isEmpty() && unverified.isEmpty() && !anyUsable()) {
             throw new IOException("no peer left that holds " + digest);
@@ -279,6 +285,25 @@ final class SwarmDownload implements ParallelSource {
           rs.forEach(Request::cancel);
         }
       }
+    }
+
+    /** What the download waits on, for the log line of one that gives up. */
+    private String state() {
+      StringBuilder b = new StringBuilder();
+      b.append("have ").append(have.cardinality()).append('/').append(pieceCount);
+      b.append(", in flight ").append(inFlight.size());
+      b.append(", awaiting hashes ").append(unverified.size());
+      b.append(", buffered ").append(buffered);
+      b.append(", table asked ").append(tableAsked);
+      for (Source s : sources.values()) {
+        b.append(", ").append(s.client.address()).append(':');
+        b.append(s.complete ? "complete" : s.pieces.cardinality() + " pieces");
+        b.append(s.fetching ? " fetching" : "");
+        b.append(s.dropped ? " dropped" : "");
+        b.append(" in flight ").append(s.inFlight);
+        b.append(" failures ").append(s.failures);
+      }
+      return b.toString();
     }
 
     private Source source(PeerClient c) {
