@@ -1,10 +1,8 @@
 package dev.shoal.agent.cli;
 
 import dev.shoal.core.config.Environment;
+import dev.shoal.core.files.StaticElf;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.Optional;
 final class DemoImage {
   private static final List<String> BUSYBOX = List.of("/bin/busybox", "/usr/bin/busybox");
   private static final List<String> RUNC = List.of("/usr/sbin/runc", "/usr/bin/runc", "/sbin/runc");
-  private static final int PT_INTERP = 3;
   private static final List<String> APPLETS = List.of("sh", "cat", "echo", "hostname");
 
   private DemoImage() {}
@@ -77,7 +74,7 @@ final class DemoImage {
     for (String candidate : BUSYBOX) {
       Path p = Path.of(candidate);
       try {
-        if (Files.isExecutable(p) && isStaticElf(p.toRealPath())) {
+        if (Files.isExecutable(p) && StaticElf.is(p.toRealPath())) {
           return Optional.of(p.toRealPath());
         }
       } catch (IOException e) {
@@ -85,31 +82,6 @@ final class DemoImage {
       }
     }
     return Optional.empty();
-  }
-
-  /** A 64-bit little-endian ELF executable with no program interpreter (no dynamic loader). */
-  static boolean isStaticElf(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file)) {
-      ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-      if (ch.read(h, 0) < 64) {
-        return false;
-      }
-      if (h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1) {
-        return false; // not ELF, not 64-bit, or not little-endian
-      }
-      long phoff = h.getLong(0x20);
-      int phentsize = Short.toUnsignedInt(h.getShort(0x36));
-      int phnum = Short.toUnsignedInt(h.getShort(0x38));
-      ByteBuffer ph = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < phnum; i++) {
-        ph.clear();
-        ch.read(ph, phoff + (long) i * phentsize);
-        if (ph.getInt(0) == PT_INTERP) {
-          return false;
-        }
-      }
-      return true;
-    }
   }
 
   private static boolean root() {

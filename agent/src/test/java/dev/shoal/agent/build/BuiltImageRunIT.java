@@ -13,13 +13,11 @@ import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.runtime.RuncCleanup;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.files.StaticElf;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.PrivateContainerd;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +59,7 @@ class BuiltImageRunIT {
         RUNC.stream().map(Path::of).anyMatch(Files::isExecutable),
         "runc is not installed (apt-get install runc; ./scripts/test does)");
     assumeTrue(
-        Files.isExecutable(BUSYBOX) && isStaticElf(BUSYBOX.toRealPath()),
+        Files.isExecutable(BUSYBOX) && StaticElf.is(BUSYBOX.toRealPath()),
         "/bin/busybox is missing or not statically linked (apt-get install busybox-static;"
             + " ./scripts/test does)");
     PrivateContainerd.assumeAvailable();
@@ -272,30 +270,5 @@ class BuiltImageRunIT {
     List<String> out = new ArrayList<>(List.of("--namespace", NS));
     out.addAll(List.of(args));
     return out;
-  }
-
-  /**
-   * A 64-bit little-endian ELF with no program interpreter: it runs in an image without a libc.
-   * (The demo's check, in the cli package, is not visible here.)
-   */
-  private static boolean isStaticElf(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file)) {
-      ByteBuffer h = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
-      if (ch.read(h, 0) < 64 || h.getInt(0) != 0x464c457f || h.get(4) != 2 || h.get(5) != 1) {
-        return false;
-      }
-      long phoff = h.getLong(0x20);
-      int phentsize = Short.toUnsignedInt(h.getShort(0x36));
-      int phnum = Short.toUnsignedInt(h.getShort(0x38));
-      ByteBuffer ph = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < phnum; i++) {
-        ph.clear();
-        ch.read(ph, phoff + (long) i * phentsize);
-        if (ph.getInt(0) == 3) { // PT_INTERP: needs a dynamic loader
-          return false;
-        }
-      }
-      return true;
-    }
   }
 }
