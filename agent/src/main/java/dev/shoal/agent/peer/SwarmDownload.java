@@ -211,6 +211,10 @@ final class SwarmDownload implements ParallelSource {
     private long buffered;
     private long pieceNanos; // a moving average of how long a piece takes to arrive
     private long lastProgress = System.nanoTime();
+    // When bytes of any piece last arrived: a download that receives bytes is making progress,
+    // however slowly its pieces complete.
+    private final java.util.concurrent.atomic.AtomicLong lastBytes =
+        new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private long nextRefresh;
     private boolean tableAsked;
     private boolean refreshing;
@@ -265,7 +269,8 @@ final class SwarmDownload implements ParallelSource {
               throw e.getCause();
             }
           }
-          if (System.nanoTime() - lastProgress > stall.toNanos()) {
+          long progress = Math.max(lastProgress, lastBytes.get());
+          if (System.nanoTime() - progress > stall.toNanos()) {
             throw new IOException(
                 "no piece of "
                     + digest
@@ -291,7 +296,17 @@ final class SwarmDownload implements ParallelSource {
     private String state() {
       StringBuilder b = new StringBuilder();
       b.append("have ").append(have.cardinality()).append('/').append(pieceCount);
-      b.append(", in flight ").append(inFlight.size());
+      b.append(", last bytes ")
+          .append((System.nanoTime() - lastBytes.get()) / 1_000_000)
+          .append(" ms ago");
+      long received = 0;
+      for (List<Request> rs : inFlight.values()) {
+        for (Request r : rs) {
+          received += r.data.position();
+        }
+      }
+      b.append(", in flight ").append(inFlight.size()).append(" (").append(received);
+      b.append(" bytes of them received)");
       b.append(", awaiting hashes ").append(unverified.size());
       b.append(", buffered ").append(buffered);
       b.append(", table asked ").append(tableAsked);
@@ -757,7 +772,7 @@ final class SwarmDownload implements ParallelSource {
       final Source source;
       final int length;
       final long started = System.nanoTime();
-      private final ByteBuffer data;
+      final ByteBuffer data;
       private volatile ClientCallStreamObserver<ReadPiecesRequest> call;
       volatile boolean cancelled;
       private boolean bad;
@@ -782,6 +797,7 @@ final class SwarmDownload implements ParallelSource {
           return;
         }
         value.getData().copyTo(data);
+        lastBytes.set(System.nanoTime());
       }
 
       @Override
