@@ -396,8 +396,7 @@ public final class BlobFetch {
   /** The fetch's side of a parallel download: writes pieces, claiming them in batches. */
   private final class Target implements PieceTarget {
     private final Provenance bytesFetched;
-    private final List<Integer> unsynced = new ArrayList<>();
-    private long unsyncedBytes;
+    private final Unsynced unsynced = new Unsynced();
 
     Target(Provenance bytesFetched) {
       this.bytesFetched = bytesFetched;
@@ -448,26 +447,11 @@ public final class BlobFetch {
       int length = data.remaining();
       bytesFetched.fetched(from, length);
       downloads.acquire(length);
-      if (BlobFetch.this.written(piece)) {
-        return;
-      }
-      try {
-        partial.writeUnsynced(piece, data);
-      } catch (IOException e) {
-        throw new StoreWriteException(digest, e);
-      }
-      unsynced.add(piece);
-      unsyncedBytes += length;
-      markWritten(piece);
-      if (unsyncedBytes >= SYNC_BYTES) {
-        syncAll();
-      }
+      unsynced.write(piece, data);
     }
 
     void syncAll() throws StoreWriteException {
-      sync(unsynced);
-      unsynced.clear();
-      unsyncedBytes = 0;
+      unsynced.flush();
     }
   }
 
@@ -489,8 +473,7 @@ public final class BlobFetch {
         hashPrefix(ch, offset, hash);
       }
     }
-    List<Integer> unsynced = new ArrayList<>();
-    long unsyncedBytes = 0;
+    Unsynced unsynced = new Unsynced();
     if (stopped) {
       throw new IOException("the agent is stopping");
     }
@@ -516,32 +499,52 @@ public final class BlobFetch {
         if (hash != null) {
           hash.update(buffer.duplicate());
         }
-        if (!written(piece)) {
-          try {
-            partial.writeUnsynced(piece, buffer);
-          } catch (IOException e) {
-            throw new StoreWriteException(digest, e);
-          }
-          unsynced.add(piece);
-          unsyncedBytes += length;
-          markWritten(piece);
-        }
-        if (unsyncedBytes >= SYNC_BYTES) {
-          sync(unsynced);
-          unsynced.clear();
-          unsyncedBytes = 0;
-        }
+        unsynced.write(piece, buffer);
       }
     } catch (IOException | RuntimeException e) {
       // Whatever arrived stays, claimed, for the next attempt or the next start.
       try {
-        sync(unsynced);
+        unsynced.flush();
       } catch (IOException | RuntimeException s) {
         e.addSuppressed(s);
       }
       throw e;
     }
-    sync(unsynced);
+    unsynced.flush();
+  }
+
+  /**
+   * Pieces written to the page cache but not yet forced to disk and claimed in the index: they are
+   * claimed together every {@link #SYNC_BYTES}, one flush for many pieces.
+   */
+  private final class Unsynced {
+    private final List<Integer> pieces = new ArrayList<>();
+    private long bytes;
+
+    /** Writes {@code piece} unless it is written already; flushes when enough is pending. */
+    void write(int piece, ByteBuffer data) throws StoreWriteException {
+      if (written(piece)) {
+        return;
+      }
+      int length = data.remaining();
+      try {
+        partial.writeUnsynced(piece, data);
+      } catch (IOException e) {
+        throw new StoreWriteException(digest, e);
+      }
+      pieces.add(piece);
+      bytes += length;
+      markWritten(piece);
+      if (bytes >= SYNC_BYTES) {
+        flush();
+      }
+    }
+
+    void flush() throws StoreWriteException {
+      sync(pieces);
+      pieces.clear();
+      bytes = 0;
+    }
   }
 
   private void sync(List<Integer> pieces) throws StoreWriteException {
