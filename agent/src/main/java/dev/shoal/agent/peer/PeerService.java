@@ -60,7 +60,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
    * Bytes per message: small enough that the streams of many readers (and health checks) take turns
    * on a full link rather than queueing a whole piece each.
    */
-  static final int CHUNK = 128 << 10;
+  static final int CHUNK = 512 << 10;
 
   /**
    * Piece requests (ReadPieces with a count) served at once; more are refused as busy, and the
