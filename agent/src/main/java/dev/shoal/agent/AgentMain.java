@@ -175,6 +175,7 @@ public final class AgentMain implements AutoCloseable {
       status.setTransfersInFlight(fetches.inFlight());
       status.putAllFetchedBytes(fetches.bytesBySource());
       swarm.planner().peers().members().forEach(p -> status.addPeers(p.toString()));
+      status.setPeersAnswering(swarm.planner().peers().answering());
       swarm.address().ifPresent(a -> status.setPeerAddress(a.toString()));
     };
   }

@@ -19,7 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code shoal status}: what the local agent is and what its store holds. */
-@Command(name = "status", description = "Show the agent's store, disk use and limits.")
+@Command(
+    name = "status",
+    description = "Show the agent's store, disk use, limits, transfers and peers.")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AgentConnection connection;
@@ -78,7 +80,12 @@ public final class StatusCommand implements Callable<Integer> {
               + "; "
               + s.getPeersCount()
               + " other member(s)"
-              + (s.getPeersCount() > 0 ? ": " + String.join(", ", s.getPeersList()) : ""));
+              + (s.getPeersCount() > 0
+                  ? " ("
+                      + s.getPeersAnswering()
+                      + " answering): "
+                      + String.join(", ", s.getPeersList())
+                  : ""));
     }
     s.getFetchedBytesMap().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())
