@@ -8,6 +8,7 @@ import dev.shoal.core.config.Environment;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.StoreStatus;
+import dev.shoal.proto.control.v1.Transfer;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,6 +74,16 @@ public final class StatusCommand implements Callable<Integer> {
                     ? "; store limit " + Human.bytes(st.getMaxBytes())
                     : "; no store limit"))
         .row("transfers", s.getTransfersInFlight() + " in flight");
+    for (Transfer t : s.getTransfersList()) {
+      table.row(
+          "",
+          t.getDigest()
+              + "  "
+              + Human.bytes(t.getBytesDone())
+              + " / "
+              + Human.bytes(t.getSize())
+              + ("  " + PullView.sources(t.getBytesBySourceMap())).stripTrailing());
+    }
     if (!s.getPeerAddress().isEmpty() || s.getPeersCount() > 0) {
       table.row(
           "swarm",

@@ -232,6 +232,11 @@ public final class BlobFetches implements AutoCloseable {
     }
   }
 
+  /** The downloads in flight now, for reports of their progress. */
+  public List<BlobFetch> inFlightFetches() {
+    return List.copyOf(running.values());
+  }
+
   /** Downloads in flight now. */
   public int inFlight() {
     return running.size();

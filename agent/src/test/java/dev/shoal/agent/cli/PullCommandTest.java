@@ -16,9 +16,11 @@ import dev.shoal.core.oci.Descriptor;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
+import dev.shoal.core.testing.UpstreamProxy;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -26,6 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,6 +136,50 @@ class PullCommandTest {
   }
 
   @Test
+  void status_duringAPull_showsEachTransferWithItsBytesAndSources() throws Exception {
+    LayeredImage.Layer big = image.layers().get(1); // about 2 MiB: two pieces
+    try (UpstreamProxy proxy = UpstreamProxy.start(cncf.baseUri())) {
+      AgentMain agent = agent(0, null, null, proxy.uri());
+      // Bodies stop half way into the big layer's second piece; the smaller ones get through.
+      UpstreamProxy.Hold hold = proxy.holdBlobsAfter(3 << 19);
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<Result> pull = pool.submit(() -> exec(agent, "pull", IMAGE));
+        assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    agent.fetches().running(big.descriptor().digest()).orElseThrow().writtenBytes()
+                        > 0);
+
+        assertThat(run(agent, "status")).isZero();
+        assertThat(out.toString())
+            .containsPattern("transfers +[1-9] in flight")
+            .contains(
+                big.descriptor().digest()
+                    + "  1.0 MiB / "
+                    + Human.bytes(big.descriptor().size())
+                    + "  origin 100%");
+        assertThat(run(agent, "status", "--json")).isZero();
+        JsonNode transfers = JSON.readTree(out.toString()).path("transfers");
+        assertThat(transfers.findValuesAsText("digest"))
+            .contains(big.descriptor().digest().toString());
+        assertThat(pull.isDone()).as("the pull waits for the held layer").isFalse();
+
+        hold.release();
+        Result done = pull.get(60, TimeUnit.SECONDS);
+        assertThat(done.code()).as(done.err().toString()).isZero();
+        assertThat(done.out().toString())
+            .contains("from local 0 B, peers 0 B, origin " + Human.bytes(imageBytes()));
+      } finally {
+        hold.release();
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void pull_ofAnImageTheUpstreamLacks_failsWithOneLine() throws Exception {
     AgentMain agent = agent(0);
     assertThat(run(agent, "pull", "demo/missing:v1")).isNotZero();
@@ -177,14 +227,19 @@ class PullCommandTest {
   }
 
   private AgentMain agent(int i) throws Exception {
-    return agent(i, null, null);
+    return agent(i, null, null, cncf.baseUri());
+  }
+
+  private AgentMain agent(int i, List<HostPort> peers, HostPort listen) throws Exception {
+    return agent(i, peers, listen, cncf.baseUri());
   }
 
   /** An agent with a peer port on {@code listen} when {@code peers} is not null. */
-  private AgentMain agent(int i, List<HostPort> peers, HostPort listen) throws Exception {
+  private AgentMain agent(int i, List<HostPort> peers, HostPort listen, URI upstream)
+      throws Exception {
     AgentConfig config =
         AgentConfig.defaults(dir.resolve("agent" + i))
-            .withMirror(MirrorConfig.defaults().withListen(ANY_PORT).withUpstream(cncf.baseUri()))
+            .withMirror(MirrorConfig.defaults().withListen(ANY_PORT).withUpstream(upstream))
             .withControl(new ControlConfig(ANY_PORT));
     if (peers != null) {
       config =
@@ -201,15 +256,24 @@ class PullCommandTest {
   }
 
   private int run(AgentMain agent, String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
+    Result r = exec(agent, args);
+    out = r.out();
+    err = r.err();
+    return r.code();
+  }
+
+  private record Result(int code, StringWriter out, StringWriter err) {}
+
+  private Result exec(AgentMain agent, String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
     Map<String, String> vars =
         agent == null ? Map.of() : Map.of("SHOAL_AGENT", agent.controlAddress().toString());
     Environment env = new Environment(vars, false, dir, "java 17 (test)");
     CommandLine cli = ShoalCli.commandLine(env, Clock.systemUTC());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    cli.setOut(new PrintWriter(o, true));
+    cli.setErr(new PrintWriter(e, true));
+    return new Result(cli.execute(args), o, e);
   }
 
   private static List<HostPort> freePorts(int n) throws Exception {
