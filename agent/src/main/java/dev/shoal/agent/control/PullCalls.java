@@ -117,6 +117,17 @@ final class PullCalls implements AutoCloseable {
 
     /** The progress now, or the last message and the end of the call. */
     private void tick() {
+      try {
+        report();
+      } catch (RuntimeException e) {
+        // A scheduled task that throws is never run again: end the call rather than leave it
+        // hanging.
+        log.warn("pull progress failed image={}", request.getImage(), e);
+        end(e);
+      }
+    }
+
+    private void report() {
       ImageFill.Fill f = fill;
       if (ended || call.isCancelled()) {
         cancel();

@@ -10,6 +10,7 @@ import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
+import dev.shoal.agent.control.ControlClient;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.oci.Descriptor;
@@ -17,6 +18,9 @@ import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
+import dev.shoal.proto.control.v1.PullProgress;
+import dev.shoal.proto.control.v1.PullRequest;
+import io.grpc.Context;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -26,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -176,6 +181,30 @@ class PullCommandTest {
         hold.release();
         pool.shutdownNow();
       }
+    }
+  }
+
+  @Test
+  void aPullLeftHalfWay_theAgentStillFinishesTheDownload() throws Exception {
+    LayeredImage.Layer big = image.layers().get(1);
+    try (UpstreamProxy proxy = UpstreamProxy.start(cncf.baseUri())) {
+      AgentMain agent = agent(0, null, null, proxy.uri());
+      UpstreamProxy.Hold hold = proxy.holdBlobsAfter(3 << 19);
+      try (ControlClient client = new ControlClient(agent.controlAddress());
+          Context.CancellableContext ctx = Context.current().withCancellation()) {
+        Iterator<PullProgress> it =
+            ctx.call(() -> client.call().pull(PullRequest.newBuilder().setImage(IMAGE).build()));
+        assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
+        assertThat(it.next().getDone()).isFalse();
+        ctx.cancel(null); // as Ctrl-C on `shoal pull` does
+      } finally {
+        hold.release();
+      }
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> agent.store().contains(big.descriptor().digest()));
+      assertThat(run(agent, "pull", "--json", IMAGE)).isZero();
+      assertThat(JSON.readTree(out.toString()).path("upstream_bytes").asLong()).isZero();
     }
   }
 
