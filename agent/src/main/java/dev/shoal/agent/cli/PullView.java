@@ -24,6 +24,7 @@ final class PullView {
   private final PrintWriter out;
   private final boolean live;
   private final Map<String, long[]> firstSeen = new HashMap<>(); // digest → {elapsed, bytes}
+  private final Map<String, Long> doneAt = new HashMap<>(); // digest → elapsed when first done
   private final Set<String> printed = new HashSet<>();
   private int drawn;
 
@@ -36,6 +37,9 @@ final class PullView {
     List<String> lines = new ArrayList<>();
     for (BlobProgress b : p.getBlobsList()) {
       firstSeen.putIfAbsent(b.getDigest(), new long[] {p.getElapsedMillis(), b.getBytesDone()});
+      if (b.getDone()) {
+        doneAt.putIfAbsent(b.getDigest(), p.getElapsedMillis());
+      }
       if (live) {
         lines.add(line(b, p.getElapsedMillis()));
       } else if (b.getDone() && printed.add(b.getDigest())) {
@@ -86,7 +90,9 @@ final class PullView {
             + Human.bytes(p.getUpstreamBytes()));
   }
 
-  private String rate(BlobProgress b, long elapsedMillis) {
+  private String rate(BlobProgress b, long now) {
+    // A finished blob keeps the rate it finished at.
+    long elapsedMillis = doneAt.getOrDefault(b.getDigest(), now);
     long[] first = firstSeen.get(b.getDigest());
     long millis = elapsedMillis - first[0];
     long bytes = b.getBytesDone() - first[1];

@@ -38,6 +38,12 @@ class PullViewTest {
         .contains("aaaaaaaaaaaa [============>           ] 2.0 MiB / 4.0 MiB")
         .contains("2.0 MiB/s")
         .contains("peer 10.0.0.2:5052 60% origin 40%");
+
+    // Done at 2 s: its rate stays what it was then, however long the other layers take.
+    view.update(progress(2000, blob(A, 4 * MIB, split, true), blob(B, 4 * MIB, local(4), true)));
+    text.getBuffer().setLength(0);
+    view.update(progress(9000, blob(A, 4 * MIB, split, true), blob(B, 4 * MIB, local(4), true)));
+    assertThat(text.toString()).contains("4.0 MiB / 4.0 MiB      2.0 MiB/s  done  peer");
   }
 
   @Test
