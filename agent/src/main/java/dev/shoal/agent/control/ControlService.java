@@ -293,9 +293,14 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
 
   @Override
   public void pull(PullRequest request, StreamObserver<PullProgress> out) {
-    if (runtime(out)) {
-      pulls.pull(request, out);
+    if (pulls == null) {
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription("this agent pulls no images (it was started without a runtime)")
+              .asException());
+      return;
     }
+    pulls.pull(request, out);
   }
 
   private boolean runtime(StreamObserver<?> out) {
