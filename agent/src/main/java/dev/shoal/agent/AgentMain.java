@@ -6,6 +6,7 @@ import dev.shoal.agent.config.AgentConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.control.ControlServer;
 import dev.shoal.agent.control.ControlService;
+import dev.shoal.agent.fetch.BlobFetch;
 import dev.shoal.agent.fetch.BlobFetches;
 import dev.shoal.agent.limit.RateLimit;
 import dev.shoal.agent.mirror.MirrorApi;
@@ -28,6 +29,7 @@ import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.StoreGauges;
 import dev.shoal.proto.control.v1.StatusResponse;
+import dev.shoal.proto.control.v1.Transfer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -173,8 +175,17 @@ public final class AgentMain implements AutoCloseable {
   private static Consumer<StatusResponse.Builder> status(BlobFetches fetches, Swarm swarm) {
     return status -> {
       status.setTransfersInFlight(fetches.inFlight());
+      for (BlobFetch f : fetches.inFlightFetches()) {
+        status.addTransfers(
+            Transfer.newBuilder()
+                .setDigest(f.digest().toString())
+                .setSize(f.size())
+                .setBytesDone(f.writtenBytes())
+                .putAllBytesBySource(f.bytesBySource()));
+      }
       status.putAllFetchedBytes(fetches.bytesBySource());
       swarm.planner().peers().members().forEach(p -> status.addPeers(p.toString()));
+      status.setPeersAnswering(swarm.planner().peers().answering());
       swarm.address().ifPresent(a -> status.setPeerAddress(a.toString()));
     };
   }

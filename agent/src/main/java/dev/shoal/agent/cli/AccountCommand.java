@@ -95,6 +95,9 @@ public final class AccountCommand implements Callable<Integer> {
 
   @Command(name = "list", description = "List the accounts.")
   public static final class List extends Base {
+    @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
+    boolean json;
+
     List(Environment env, InputStream stdin) {
       super(env, stdin);
     }
@@ -102,6 +105,11 @@ public final class AccountCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, FailureException {
       JsonNode r = origin.call(env.variables(), stdin, "GET", "/shoal/v1/accounts", null);
+      if (json) {
+        out().println(r.toPrettyString());
+        out().flush();
+        return 0;
+      }
       Table t = new Table("NAME", "ROLE");
       r.path("accounts").forEach(a -> t.row(a.path("name").asText(), a.path("role").asText()));
       t.print(out());

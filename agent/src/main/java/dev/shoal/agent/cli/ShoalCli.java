@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       PinCommand.Pin.class,
       PinCommand.Unpin.class,
       PreheatCommand.class,
+      PullCommand.class,
       RunCommand.class,
       PsCommand.class,
       StopCommand.class,
@@ -110,6 +111,10 @@ public final class ShoalCli implements Callable<Integer> {
             }
             if (type == PreheatCommand.class) {
               return type.cast(new PreheatCommand(env));
+            }
+            if (type == PullCommand.class) {
+              // Lines are redrawn in place only on a terminal; a pipe or a log gets plain lines.
+              return type.cast(new PullCommand(env, System.console() != null));
             }
             if (type == RunCommand.class) {
               return type.cast(new RunCommand(env, stdout, stderr));

@@ -8,6 +8,7 @@ import dev.shoal.core.config.Environment;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.StoreStatus;
+import dev.shoal.proto.control.v1.Transfer;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code shoal status}: what the local agent is and what its store holds. */
-@Command(name = "status", description = "Show the agent's store, disk use and limits.")
+@Command(
+    name = "status",
+    description = "Show the agent's store, disk use, limits, transfers and peers.")
 public final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin AgentConnection connection;
@@ -71,6 +74,16 @@ public final class StatusCommand implements Callable<Integer> {
                     ? "; store limit " + Human.bytes(st.getMaxBytes())
                     : "; no store limit"))
         .row("transfers", s.getTransfersInFlight() + " in flight");
+    for (Transfer t : s.getTransfersList()) {
+      table.row(
+          "",
+          t.getDigest()
+              + "  "
+              + Human.bytes(t.getBytesDone())
+              + " / "
+              + Human.bytes(t.getSize())
+              + ("  " + PullView.sources(t.getBytesBySourceMap())).stripTrailing());
+    }
     if (!s.getPeerAddress().isEmpty() || s.getPeersCount() > 0) {
       table.row(
           "swarm",
@@ -78,7 +91,12 @@ public final class StatusCommand implements Callable<Integer> {
               + "; "
               + s.getPeersCount()
               + " other member(s)"
-              + (s.getPeersCount() > 0 ? ": " + String.join(", ", s.getPeersList()) : ""));
+              + (s.getPeersCount() > 0
+                  ? " ("
+                      + s.getPeersAnswering()
+                      + " answering): "
+                      + String.join(", ", s.getPeersList())
+                  : ""));
     }
     s.getFetchedBytesMap().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())

@@ -219,7 +219,7 @@ final class ContainerCalls implements AutoCloseable {
     };
   }
 
-  private static StatusException status(IOException e) {
+  static StatusException status(IOException e) {
     if (e instanceof ContainerException c) {
       Status s =
           switch (c.kind()) {

@@ -30,6 +30,8 @@ import dev.shoal.proto.control.v1.PinRequest;
 import dev.shoal.proto.control.v1.PinResponse;
 import dev.shoal.proto.control.v1.PreheatRequest;
 import dev.shoal.proto.control.v1.PreheatResponse;
+import dev.shoal.proto.control.v1.PullProgress;
+import dev.shoal.proto.control.v1.PullRequest;
 import dev.shoal.proto.control.v1.RemoveContainerRequest;
 import dev.shoal.proto.control.v1.RemoveContainerResponse;
 import dev.shoal.proto.control.v1.RunRequest;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's control API ({@code shoal.control.v1.Control}): status, the blob list, eviction and
  * pins, over the content store; preheat over the swarm; containers over the runtime ({@link
- * ContainerCalls}). Store errors become gRPC statuses here and nowhere else.
+ * ContainerCalls}); pulls through the mirror ({@link PullCalls}). Store errors become gRPC statuses
+ * here and nowhere else.
  */
 public final class ControlService extends ControlGrpc.ControlImplBase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlService.class);
@@ -66,6 +69,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
   private final Consumer<StatusResponse.Builder> more;
   private final Preheater preheater; // null without a swarm
   private final ContainerCalls containers; // null without a runtime
+  private final PullCalls pulls; // null without a runtime
 
   public ControlService(ContentStore store, URI mirrorUri, Instant started) {
     this(store, mirrorUri, started, b -> {}, null, null);
@@ -94,6 +98,7 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
       Containers containers) {
     this.preheater = preheater;
     this.containers = containers == null ? null : new ContainerCalls(containers);
+    this.pulls = containers == null ? null : new PullCalls(containers.images());
     this.store = requireNonNull(store, "store");
     this.mirrorUri = requireNonNull(mirrorUri, "mirrorUri");
     this.started = requireNonNull(started, "started");
@@ -286,6 +291,18 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
     }
   }
 
+  @Override
+  public void pull(PullRequest request, StreamObserver<PullProgress> out) {
+    if (pulls == null) {
+      out.onError(
+          Status.FAILED_PRECONDITION
+              .withDescription("this agent pulls no images (it was started without a runtime)")
+              .asException());
+      return;
+    }
+    pulls.pull(request, out);
+  }
+
   private boolean runtime(StreamObserver<?> out) {
     if (containers == null) {
       out.onError(
@@ -297,11 +314,12 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
     return true;
   }
 
-  /** Ends the log streams in flight. */
+  /** Ends the log streams and pulls in flight. */
   @Override
   public void close() {
     if (containers != null) {
       containers.close();
+      pulls.close();
     }
   }
 

@@ -67,6 +67,10 @@ public final class BlobFetch {
   private final AtomicReferenceArray<byte[]> pieceHashes;
   // Whether the bytes come from one source in order (the upstream), rather than pieces from peers.
   private volatile boolean inOrder = true;
+  // Bytes kept by source, for progress reports while the fetch runs (rejected ones not counted).
+  private final Map<String, Long> bySource = new java.util.concurrent.ConcurrentSkipListMap<>();
+  // Bytes of the pieces held from an earlier, broken download when this one started.
+  private final long resumedBytes;
 
   BlobFetch(Digest digest, PartialBlob partial, ContentStore store, RateLimit downloads) {
     this.downloads = downloads;
@@ -82,6 +86,7 @@ public final class BlobFetch {
     }
     this.pieceHashes = new AtomicReferenceArray<>(partial.pieceCount());
     this.contiguous = heldPrefix();
+    this.resumedBytes = writtenBytes();
   }
 
   public int pieceSize() {
@@ -100,6 +105,31 @@ public final class BlobFetch {
   /** The pieces written so far (a copy). */
   public synchronized BitSet writtenPieces() {
     return (BitSet) written.clone();
+  }
+
+  /** Bytes of the pieces written so far, those held from an earlier download included. */
+  public synchronized long writtenBytes() {
+    int count = written.cardinality();
+    if (count == 0) {
+      return 0;
+    }
+    int last = partial.pieceCount() - 1;
+    return written.get(last)
+        ? (long) (count - 1) * partial.pieceSize() + partial.lengthOf(last)
+        : (long) count * partial.pieceSize();
+  }
+
+  /** Bytes of the pieces already held, from an earlier download, when this fetch started. */
+  public long resumedBytes() {
+    return resumedBytes;
+  }
+
+  /**
+   * The bytes this fetch kept so far by source ({@code peer HOST:PORT}, {@code upstream NAME}); a
+   * piece that two peers both sent (the end of a swarm download) counts for each.
+   */
+  public Map<String, Long> bytesBySource() {
+    return new java.util.TreeMap<>(bySource);
   }
 
   /** Whether this fetch reads the blob in order from one source (the upstream, or a fallback). */
@@ -227,6 +257,7 @@ public final class BlobFetch {
           @Override
           public void fetched(String from, long bytes) {
             mine.merge(from, bytes, Long::sum);
+            bySource.merge(from, bytes, Long::sum);
             counters.fetched(from, bytes);
           }
 

@@ -17,11 +17,13 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public final class BlobFetches implements AutoCloseable {
   private final ConcurrentHashMap<String, LongAdder> bySource = new ConcurrentHashMap<>();
   private final LongAdder fetchesStarted = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> rejectedBySource = new ConcurrentHashMap<>();
+  private final List<Consumer<BlobFetch>> startListeners = new CopyOnWriteArrayList<>();
   private final Provenance provenance =
       new Provenance() {
         @Override
@@ -82,6 +85,18 @@ public final class BlobFetches implements AutoCloseable {
   /** The fetch of {@code digest} in flight, if any. */
   public Optional<BlobFetch> running(Digest digest) {
     return Optional.ofNullable(running.get(digest));
+  }
+
+  /**
+   * Calls {@code listener} with every fetch as it starts, before its first byte, so that a caller
+   * watching some digests (a pull's progress) sees where each one's bytes come from, however short
+   * the fetch. It runs holding the lock on new fetches: it must only take note. Returns what
+   * removes it.
+   */
+  public Runnable onStart(Consumer<BlobFetch> listener) {
+    requireNonNull(listener, "listener");
+    startListeners.add(listener);
+    return () -> startListeners.remove(listener);
   }
 
   /**
@@ -152,6 +167,9 @@ public final class BlobFetches implements AutoCloseable {
     BlobFetch fetch = new BlobFetch(digest, partial, store, downloads);
     running.put(digest, fetch);
     fetchesStarted.increment();
+    for (Consumer<BlobFetch> l : startListeners) {
+      l.accept(fetch);
+    }
     fetch
         .result()
         .whenComplete(
@@ -212,6 +230,11 @@ public final class BlobFetches implements AutoCloseable {
     if (needed > free) {
       throw new InsufficientSpaceException(digest, needed, free);
     }
+  }
+
+  /** The downloads in flight now, for reports of their progress. */
+  public List<BlobFetch> inFlightFetches() {
+    return List.copyOf(running.values());
   }
 
   /** Downloads in flight now. */

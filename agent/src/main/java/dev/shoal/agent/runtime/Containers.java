@@ -51,6 +51,7 @@ public final class Containers implements AutoCloseable {
   private final ContentStore store;
   private final ContainerIndex index;
   private final ImagePuller puller;
+  private final ImageFill images;
   private final Bundles bundles;
   private final Runc runc;
   private final Lifecycle lifecycle;
@@ -66,12 +67,14 @@ public final class Containers implements AutoCloseable {
       ContentStore store,
       ContainerIndex index,
       ImagePuller puller,
+      ImageFill images,
       Runc runc,
       Clock clock) {
     this.config = config;
     this.store = store;
     this.index = index;
     this.puller = puller;
+    this.images = images;
     this.runc = runc;
     this.clock = clock;
     this.bundles =
@@ -91,12 +94,14 @@ public final class Containers implements AutoCloseable {
     Files.createDirectories(config.containersDir());
     ContainerIndex index = ContainerIndex.open(config.indexDir());
     try {
+      ImagePuller puller = new ImagePuller(mirror, store, fetches, HostPlatform.current());
       Containers c =
           new Containers(
               config,
               store,
               index,
-              new ImagePuller(mirror, store, fetches, HostPlatform.current()),
+              puller,
+              new ImageFill(puller, fetches),
               new Runc(config.runc(), config.runcRoot()),
               clock);
       c.lifecycle.recover();
@@ -105,6 +110,11 @@ public final class Containers implements AutoCloseable {
       index.close();
       throw e;
     }
+  }
+
+  /** Pulls images into the store without running them ({@code shoal pull}). */
+  public ImageFill images() {
+    return images;
   }
 
   /**

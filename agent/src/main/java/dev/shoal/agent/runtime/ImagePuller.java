@@ -64,6 +64,40 @@ final class ImagePuller {
    *     NOT_FOUND for an image the upstream does not have, FAILED for other upstream errors
    */
   PulledImage pull(String image, String holder, List<Digest> held) throws IOException {
+    List<Digest> blobs = requireNonNull(held, "held");
+    Resolved r = resolve(image, digest -> hold(digest, holder, blobs));
+    for (Descriptor layer : r.manifest().layers()) {
+      drain(r.target(), layer);
+      awaitStored(layer.digest());
+      hold(layer.digest(), holder, blobs);
+    }
+    try {
+      return new PulledImage(image, r.manifestDigest(), r.config(), blobs, r.manifest().layers());
+    } catch (IllegalArgumentException e) {
+      throw new ContainerException(Kind.INVALID, e.getMessage(), e);
+    }
+  }
+
+  /** Takes note of a blob of the image as soon as the store holds it (a pull references it). */
+  interface Hold {
+    void held(Digest digest) throws IOException;
+  }
+
+  /**
+   * An image resolved for this host: the manifest (the index's child, for an index) and its config,
+   * both read through the mirror and so in the store; the layers not fetched yet.
+   */
+  record Resolved(
+      Target target, Digest manifestDigest, ImageManifest manifest, ImageConfig config) {}
+
+  /**
+   * Reads the manifest for this host's platform and its config through the mirror, calling {@code
+   * hold} with each of them (index, manifest, config) once the store holds it.
+   *
+   * @throws ContainerException INVALID for a bad reference or an image for another platform,
+   *     NOT_FOUND for an image the upstream does not have, FAILED for other upstream errors
+   */
+  Resolved resolve(String image, Hold hold) throws IOException {
     ImageReference ref;
     try {
       ref = ImageReference.parse(image);
@@ -71,9 +105,9 @@ final class ImagePuller {
       throw new ContainerException(Kind.INVALID, e.getMessage(), e);
     }
     Target t = new Target(image, ref.repository(), namesRegistry(image) ? ref.registry() : null);
-    List<Digest> blobs = requireNonNull(held, "held");
     Fetched top = manifest(t, ref.digest() != null ? ref.digest().toString() : ref.tag());
-    hold(top.digest(), holder, blobs);
+    awaitStored(top.digest());
+    hold.held(top.digest());
     ImageManifest manifest;
     Digest manifestDigest = top.digest();
     try {
@@ -83,7 +117,8 @@ final class ImagePuller {
             HostPlatform.choose(index.manifests(), host)
                 .orElseThrow(() -> noManifestFor(image, index));
         Fetched child = manifest(t, d.digest().toString());
-        hold(child.digest(), holder, blobs);
+        awaitStored(child.digest());
+        hold.held(child.digest());
         manifestDigest = child.digest();
         manifest = ImageManifest.parse(child.bytes(), child.contentType());
       } else {
@@ -98,7 +133,8 @@ final class ImagePuller {
     } catch (IllegalArgumentException e) {
       throw new ContainerException(Kind.INVALID, "image " + image + ": " + e.getMessage(), e);
     }
-    hold(manifest.config().digest(), holder, blobs);
+    awaitStored(manifest.config().digest());
+    hold.held(manifest.config().digest());
     if (!config.os().equals(host.os()) || !config.architecture().equals(host.architecture())) {
       throw new ContainerException(
           Kind.INVALID,
@@ -111,18 +147,10 @@ final class ImagePuller {
               + ": pull a tag or index built for "
               + host);
     }
-    for (Descriptor layer : manifest.layers()) {
-      drain(t, layer);
-      hold(layer.digest(), holder, blobs);
-    }
-    try {
-      return new PulledImage(image, manifestDigest, config, blobs, manifest.layers());
-    } catch (IllegalArgumentException e) {
-      throw new ContainerException(Kind.INVALID, e.getMessage(), e);
-    }
+    return new Resolved(t, manifestDigest, manifest, config);
   }
 
-  private record Target(String image, String repository, String ns) {}
+  record Target(String image, String repository, String ns) {}
 
   private record Fetched(byte[] bytes, String contentType, Digest digest) {}
 
@@ -193,7 +221,7 @@ final class ImagePuller {
   }
 
   /** Reads a layer to its end through the mirror, hashing it; the store keeps it. */
-  private void drain(Target t, Descriptor d) throws IOException {
+  void drain(Target t, Descriptor d) throws IOException {
     if (store.contains(d.digest())) {
       return;
     }
@@ -221,11 +249,19 @@ final class ImagePuller {
     }
   }
 
-  /**
-   * Waits until the store holds {@code digest} complete (the mirror publishes a blob just after its
-   * last bytes went out), then references it for {@code holder}.
-   */
+  /** References {@code digest}, which the store holds, for {@code holder}. */
   private void hold(Digest digest, String holder, List<Digest> blobs) throws IOException {
+    store.addReference(digest, holder);
+    if (!blobs.contains(digest)) {
+      blobs.add(digest);
+    }
+  }
+
+  /**
+   * Waits until the store holds {@code digest} complete: the mirror publishes a blob just after its
+   * last bytes went out.
+   */
+  void awaitStored(Digest digest) throws IOException {
     long end = System.nanoTime() + PUBLISH.toNanos();
     while (!store.contains(digest)) {
       Optional<BlobFetch> running = fetches.running(digest);
@@ -245,12 +281,8 @@ final class ImagePuller {
       if (System.nanoTime() >= end && !store.contains(digest)) {
         throw new ContainerException(
             Kind.FAILED,
-            "blob " + digest + " was served but is not in the agent's store: retry the run");
+            "blob " + digest + " was served but is not in the agent's store: try again");
       }
-    }
-    store.addReference(digest, holder);
-    if (!blobs.contains(digest)) {
-      blobs.add(digest);
     }
   }
 

@@ -27,6 +27,8 @@ class AccountCommandTest {
 
     assertThat(asAdmin("account", "list")).isZero();
     assertThat(cli.out()).contains("NAME", "admin", "alice").contains("user");
+    assertThat(asAdmin("account", "list", "--json")).isZero();
+    assertThat(cli.out()).contains("\"accounts\"", "\"alice\"").doesNotContain("NAME");
 
     assertThat(cli.run(Map.of(), password + "\n", "login", "--user", "alice", "--password-stdin"))
         .isZero();

@@ -14,6 +14,7 @@ import dev.shoal.proto.control.v1.EvictRequest;
 import dev.shoal.proto.control.v1.EvictResponse;
 import dev.shoal.proto.control.v1.ListBlobsRequest;
 import dev.shoal.proto.control.v1.PinRequest;
+import dev.shoal.proto.control.v1.PullRequest;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import io.grpc.ManagedChannel;
@@ -175,5 +176,19 @@ class ControlServiceTest {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void pull_withoutARuntime_isRefusedWithWhy() {
+    assertThatThrownBy(
+            () ->
+                stub.pull(PullRequest.newBuilder().setImage("demo/app:v1").build())
+                    .forEachRemaining(p -> {}))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription()).contains("started without a runtime");
+            });
   }
 }
