@@ -83,6 +83,7 @@ class PeerHealthTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the probe runs while open; the body only watches its effect
   void aMemberThatAcceptsConnectionsButNeverAnswers_isDownAfterTheDeadline() throws Exception {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     List<Socket> accepted = new ArrayList<>();
