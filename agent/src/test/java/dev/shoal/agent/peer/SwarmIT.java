@@ -316,6 +316,41 @@ class SwarmIT {
     }
   }
 
+  @Test
+  void anAgentRestartedMidDownload_resumesFromThePiecesItHas() throws Exception {
+    Digest layer = image.layerDigests().get(1);
+    long size = image.blob(layer).length;
+    // Agent 0 on its own, so that the upstream is its only source and its bytes can be counted.
+    restart(0, "", List.of(peerPorts.get(0)));
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(2L << 20);
+    HttpClient client = HttpClient.newHttpClient();
+    CompletableFuture<HttpResponse<byte[]>> first =
+        client.sendAsync(
+            HttpRequest.newBuilder(mirrors.get(0).resolve("/v2/" + REPO + "/blobs/" + layer))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+    URI agent0 = mirrors.get(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(agent0, "shoal_agent_upstream_bytes_total") >= 2L << 20);
+    // SIGTERM mid-download, as systemd or the kubelet stop an agent for an upgrade.
+    agents.get(0).destroy();
+    assertThat(agents.get(0).waitFor(20, TimeUnit.SECONDS)).isTrue();
+    hold.release();
+    first.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    proxy.resetCounts();
+
+    restart(0, "", List.of(peerPorts.get(0)));
+    assertThat(Digest.sha256Of(getOnce(mirrors.get(0), layer))).isEqualTo(layer);
+    // Only the rest came from the upstream, not the two pieces already on disk. (The proxy may
+    // count a little that the first relay had in flight when the hold was released.)
+    long rest = size - (2L << 20);
+    assertThat(proxy.blobBytes())
+        .as("upstream bytes after the restart, of %d", size)
+        .isBetween(rest, rest + (256L << 10));
+  }
+
   private int status(URI uri) throws IOException, InterruptedException {
     return http.send(
             HttpRequest.newBuilder(uri)
