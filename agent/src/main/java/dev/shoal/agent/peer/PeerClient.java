@@ -73,12 +73,25 @@ final class PeerClient implements AutoCloseable {
 
   /** An async stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerStub async(Duration deadline) {
+    redialIfWaiting();
     return async.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A blocking stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerBlockingStub blocking(Duration deadline) {
+    redialIfWaiting();
     return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A channel whose connection failed waits out a growing backoff (seconds, up to minutes) and
+   * fails every call meanwhile: a peer that restarted would be ignored long after it is back. A
+   * call made while it waits dials again at once instead; a peer still down fails it as quickly.
+   */
+  private void redialIfWaiting() {
+    if (channel.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+      channel.resetConnectBackoff();
+    }
   }
 
   /**
