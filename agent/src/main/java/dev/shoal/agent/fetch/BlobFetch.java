@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -138,30 +137,40 @@ public final class BlobFetch {
   }
 
   /**
-   * The SHA-256 of written piece {@code piece}, read back from the file once; empty for a piece not
-   * written yet.
+   * The piece table as far as it goes: the SHA-256 of every written piece, each read back from the
+   * file once (one open of the file for all that are new), and null for a piece not written yet.
    */
-  public Optional<byte[]> pieceHash(int piece) throws IOException {
-    byte[] known = pieceHashes.get(piece);
-    if (known != null) {
-      return Optional.of(known);
-    }
-    if (!written(piece)) {
-      return Optional.empty();
-    }
-    ByteBuffer b = ByteBuffer.allocate(partial.lengthOf(piece));
-    try (FileChannel ch = partial.openReader()) {
-      long pos = partial.offsetOf(piece);
-      while (b.hasRemaining()) {
-        if (ch.read(b, pos + b.position()) < 0) {
-          throw new EOFException("piece " + piece + " of " + digest + " is short on disk");
+  public List<byte[]> pieceHashes() throws IOException {
+    List<byte[]> out = new ArrayList<>(partial.pieceCount());
+    FileChannel ch = null;
+    try {
+      for (int piece = 0; piece < partial.pieceCount(); piece++) {
+        byte[] known = pieceHashes.get(piece);
+        if (known == null && written(piece)) {
+          ch = ch != null ? ch : partial.openReader();
+          known = hashPiece(ch, piece);
+          pieceHashes.compareAndSet(piece, null, known);
         }
+        out.add(known);
+      }
+    } finally {
+      if (ch != null) {
+        ch.close();
+      }
+    }
+    return out;
+  }
+
+  private byte[] hashPiece(FileChannel ch, int piece) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(partial.lengthOf(piece));
+    long pos = partial.offsetOf(piece);
+    while (b.hasRemaining()) {
+      if (ch.read(b, pos + b.position()) < 0) {
+        throw new EOFException("piece " + piece + " of " + digest + " is short on disk");
       }
     }
     b.flip();
-    byte[] hash = PieceHashing.sha256(b);
-    pieceHashes.compareAndSet(piece, null, hash);
-    return Optional.of(hash);
+    return PieceHashing.sha256(b);
   }
 
   public Digest digest() {

@@ -367,8 +367,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       try {
         PieceHashesResponse.Builder b =
             PieceHashesResponse.newBuilder().setSize(f.size()).setPieceSize(f.pieceSize());
-        for (int i = 0; i < f.pieceCount(); i++) {
-          b.addHashes(f.pieceHash(i).map(ByteString::copyFrom).orElse(ByteString.EMPTY));
+        for (byte[] hash : f.pieceHashes()) {
+          b.addHashes(hash == null ? ByteString.EMPTY : ByteString.copyFrom(hash));
         }
         return b.build();
       } catch (java.nio.file.NoSuchFileException moved) {
