@@ -10,7 +10,10 @@
 #
 # Prints, per phase, the makespan (last finish - common start; median over RUNS), its ratio to the
 # lower bound S/b (S image bytes, b = RATE), and the origin's egress (tx bytes of its veth, counted
-# in the kernel, outside every process) in bytes and as a multiple of S. See bench/README.md.
+# in the kernel, outside every process) in bytes and as a multiple of S. Each run's line also gives
+# how busy the machine's CPUs were during the pull, and for shoal the agents' own CPU time (from
+# /proc/PID/stat) per MiB they fetched: where the CPUs are saturated, that is what limits. See
+# bench/README.md.
 #
 #   bench/run-swarm.sh                                   # 8 hosts, 100mbit, 200 MiB in 4 layers
 #   HOSTS=3 SIZE_MIB=20 bench/run-swarm.sh               # smoke test, under a minute
@@ -59,6 +62,7 @@ for c in ip tc skopeo curl openssl flock sha256sum; do
 done
 [[ -f agent/target/shoal-agent.jar ]] || fail "no agent jar: mvn -q -B -o package -DskipTests"
 
+clk_tck=$(getconf CLK_TCK)
 prefix=shsw # every namespace of this benchmark: shsw-br, shsw-origin, shsw-h1 ...
 ns_br=$prefix-br ns_origin=$prefix-origin
 net=10.233.0 origin_ip=$net.254
@@ -289,6 +293,20 @@ fetched_bytes() {
       END {printf "%d %d\n", u, p}'
 }
 
+# agents_cpu_ticks: the CPU time (user + system, in clock ticks) the running agents used so far.
+agents_cpu_ticks() {
+  local p total=0 f
+  for p in "${agent_pids[@]}"; do
+    # Fields 14 and 15 of /proc/PID/stat, counted after the command name, which may hold blanks.
+    f=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+    total=$((total + $(awk '{print $12 + $13}' <<<"$f")))
+  done
+  echo "$total"
+}
+
+# machine_busy_ticks: "BUSY TOTAL" clock ticks of all CPUs since boot, from /proc/stat.
+machine_busy_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t; exit}' /proc/stat; }
+
 # stop_agents RUN: stops the agents and removes their data (keeps their logs in $logs if set).
 stop_agents() {
   local run=$1 k
@@ -340,16 +358,24 @@ for run in $(seq 1 "$runs"); do
     fi
     before_hosts=()
     for k in $(seq 1 "$hosts"); do before_hosts+=("$(tx_bytes "$(host_ns "$k")")"); done
-    if [[ $phase == shoal ]]; then read -r up0 peer0 < <(fetched_bytes); fi
+    if [[ $phase == shoal ]]; then
+      read -r up0 peer0 < <(fetched_bytes)
+      cpu0=$(agents_cpu_ticks)
+    fi
+    read -r busy0 total0 < <(machine_busy_ticks)
     before=$(tx_bytes "$ns_origin")
     pull_all "$phase" "$run" "$registry"
     sent=$(($(tx_bytes "$ns_origin") - before))
+    read -r busy1 total1 < <(machine_busy_ticks)
     read -r who most < <(busiest_uplink "${before_hosts[@]}")
     times[$phase]+="$makespan " egress[$phase]+="$sent "
-    say "run $run $phase: makespan $makespan s, origin egress $sent B ($(mib "$sent") MiB), busiest host uplink $who $(mib "$most") MiB ($(awk -v m="$most" -v b="$rate_bytes" 'BEGIN {printf "%.1f", m / b}') s at $rate); load $(cut -d' ' -f1 /proc/loadavg)"
+    say "run $run $phase: makespan $makespan s, origin egress $sent B ($(mib "$sent") MiB), busiest host uplink $who $(mib "$most") MiB ($(awk -v m="$most" -v b="$rate_bytes" 'BEGIN {printf "%.1f", m / b}') s at $rate); load $(cut -d' ' -f1 /proc/loadavg); CPUs busy $(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) 'BEGIN {printf "%.0f", 100 * b / t}')%"
     if [[ $phase == shoal ]]; then
       read -r up1 peer1 < <(fetched_bytes)
       say "  the agents' own count: $(mib $((up1 - up0))) MiB from the origin, $(mib $((peer1 - peer0))) MiB from peers"
+      cpu=$(($(agents_cpu_ticks) - cpu0))
+      say "  the agents' CPU time: $(awk -v c="$cpu" -v hz="$clk_tck" -v b=$((up1 - up0 + peer1 - peer0)) \
+        'BEGIN {printf "%.1f s, %.1f ms per MiB they fetched", c / hz, 1000 * c / hz / (b / 1048576)}')"
       stop_agents "$run"
     fi
   done

@@ -15,6 +15,7 @@ import dev.shoal.agent.mirror.MirrorRoutes;
 import dev.shoal.agent.peer.PeerService;
 import dev.shoal.agent.peer.Peers;
 import dev.shoal.agent.peer.Preheater;
+import dev.shoal.agent.peer.SourcePlanner;
 import dev.shoal.agent.peer.Swarm;
 import dev.shoal.agent.runtime.Containers;
 import dev.shoal.agent.runtime.RuntimeConfig;
@@ -203,6 +204,11 @@ public final class AgentMain implements AutoCloseable {
   /** The peer port's service, for its test-only switches; empty without a peer port. */
   public Optional<PeerService> peerService() {
     return swarm.service();
+  }
+
+  /** Where this agent's missing blobs come from: peers, homes, the upstream. */
+  public SourcePlanner planner() {
+    return swarm.planner();
   }
 
   /** The swarm's members as this agent sees them: which answer, which are a blob's home. */

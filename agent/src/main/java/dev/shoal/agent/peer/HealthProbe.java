@@ -10,10 +10,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks every member for its gRPC health ({@code grpc.health.v1}) every {@code interval}, with a
+ * Asks the members for their gRPC health ({@code grpc.health.v1}) every {@code interval}, with a
  * deadline no longer than that, and tells {@link Peers}. A member that answers NOT_SERVING (it is
  * shutting down) is out at once; one that does not answer is out after {@link #MISSES} probes in a
- * row, so one slow answer on a busy host does not move blobs' homes back and forth. A member is
+ * row, so one slow answer on a busy host does not move blobs' homes back and forth; a probe that
+ * times out while the member is sending this agent other messages is no miss at all. A member is
  * back from its first SERVING. So a dead member leaves source choice and home ranking within about
  * {@code MISSES * interval} plus the deadline, and a restarted one is back within about {@code
  * interval}, with no transfer having to fail first.
@@ -28,8 +29,12 @@ final class HealthProbe implements AutoCloseable {
   /** Probes in a row without an answer after which a member counts as down. */
   static final int MISSES = 3;
 
+  /** Members probed per round at most. */
+  static final int PER_ROUND = 64;
+
   private final Peers peers;
   private final Duration deadline;
+  private final Rotation<PeerClient> rounds = new Rotation<>(PER_ROUND); // the timer thread's
   // At most one probe in flight per member: a member that hangs is not probed twice over.
   private final Set<PeerClient> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<PeerClient, Integer> misses = new ConcurrentHashMap<>();
@@ -42,11 +47,11 @@ final class HealthProbe implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::probeAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** One round: every member not still answering the last one. */
+  /** One round: the next members in turn, except those still answering an earlier probe. */
   void probeAll() {
     List<PeerClient> members = peers.all();
     misses.keySet().retainAll(members); // forget those that left the member list
-    for (PeerClient peer : members) {
+    for (PeerClient peer : rounds.next(members)) {
       if (inFlight.add(peer)) {
         peer.checkHealth(
             deadline,
@@ -56,6 +61,9 @@ final class HealthProbe implements AutoCloseable {
               if (health.serving()) {
                 misses.remove(peer);
                 peers.health(peer, null);
+              } else if (health.timedOut() && peer.heardRecently()) {
+                // Not a miss: the peer is sending this agent other things (pieces, say) right
+                // now, and the probe waited behind them.
               } else if (health.answered() || misses.merge(peer, 1, Integer::sum) >= MISSES) {
                 peers.health(peer, health.detail());
               }

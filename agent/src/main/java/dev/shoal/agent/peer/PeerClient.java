@@ -2,7 +2,15 @@ package dev.shoal.agent.peer;
 
 import dev.shoal.core.config.HostPort;
 import dev.shoal.proto.peer.v1.PeerGrpc;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -32,14 +40,22 @@ final class PeerClient implements AutoCloseable {
    * @param answered the peer answered at all (NOT_SERVING while it shuts down, say), rather than
    *     the call failing or timing out
    * @param detail what went wrong, for the log; empty when serving
+   * @param timedOut the probe's deadline passed (rather than the connection failing)
    */
-  record Health(boolean serving, boolean answered, String detail) {}
+  record Health(boolean serving, boolean answered, String detail, boolean timedOut) {}
+
+  /**
+   * How long after the last message from a peer a call to it that timed out is put down to a busy
+   * peer or a full link rather than a dead peer: see {@link #heardRecently}.
+   */
+  static final Duration RECENTLY = Duration.ofSeconds(5);
 
   private final HostPort address;
   private final ManagedChannel channel;
   private final PeerGrpc.PeerStub async;
   private final PeerGrpc.PeerBlockingStub blocking;
   private final HealthGrpc.HealthStub health;
+  private volatile long lastHeard = System.nanoTime() - RECENTLY.toNanos() - 1;
 
   /** {@code tls}: the client side of mTLS; empty: plaintext (the lab setting). */
   PeerClient(HostPort address, Optional<SslContext> tls) {
@@ -47,6 +63,7 @@ final class PeerClient implements AutoCloseable {
     NettyChannelBuilder b =
         NettyChannelBuilder.forAddress(address.host(), address.port())
             .maxInboundMessageSize(MAX_MESSAGE);
+    b.intercept(new HeardInterceptor());
     if (tls.isPresent()) {
       b.sslContext(tls.get());
     } else {
@@ -69,6 +86,43 @@ final class PeerClient implements AutoCloseable {
   /** Whether the connection is up now (a slow answer then means a busy peer, not a slow dial). */
   boolean connected() {
     return channel.getState(false) == io.grpc.ConnectivityState.READY;
+  }
+
+  /**
+   * Whether the peer sent anything, on any call, within {@link #RECENTLY}. A peer that streams
+   * pieces to this agent is alive even when a probe or a question waits behind those pieces on a
+   * full link, or on a host whose CPUs are saturated, past its deadline.
+   */
+  boolean heardRecently() {
+    return System.nanoTime() - lastHeard <= RECENTLY.toNanos();
+  }
+
+  /** Notes the time of every header and message any call receives from the peer. */
+  private final class HeardInterceptor implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          super.start(
+              new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                @Override
+                public void onHeaders(Metadata h) {
+                  lastHeard = System.nanoTime();
+                  super.onHeaders(h);
+                }
+
+                @Override
+                public void onMessage(R message) {
+                  lastHeard = System.nanoTime();
+                  super.onMessage(message);
+                }
+              },
+              headers);
+        }
+      };
+    }
   }
 
   /** An async stub whose calls end after {@code deadline}. */
@@ -120,13 +174,18 @@ final class PeerClient implements AutoCloseable {
               public void onError(Throwable t) {
                 Status s = Status.fromThrowable(t);
                 boolean answered = s.getCode() == Status.Code.NOT_FOUND; // no such service
-                done.accept(new Health(false, answered, describe(s)));
+                done.accept(
+                    new Health(
+                        false,
+                        answered,
+                        describe(s),
+                        s.getCode() == Status.Code.DEADLINE_EXCEEDED));
               }
 
               @Override
               public void onCompleted() {
                 boolean serving = status == HealthCheckResponse.ServingStatus.SERVING;
-                done.accept(new Health(serving, true, serving ? "" : "health " + status));
+                done.accept(new Health(serving, true, serving ? "" : "health " + status, false));
               }
             });
   }

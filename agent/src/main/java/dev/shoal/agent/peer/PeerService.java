@@ -98,6 +98,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       new java.util.concurrent.Semaphore(UPLOAD_SLOTS);
   // Where this agent's own downloads come from; set once the swarm is wired.
   private volatile SourcePlanner planner;
+  private final java.util.concurrent.atomic.LongAdder haveAsked =
+      new java.util.concurrent.atomic.LongAdder();
   // Piece tables of complete blobs, made once from the file when first asked for.
   private final Cache<Digest, List<ByteString>> tables =
       Caffeine.newBuilder()
@@ -136,8 +138,14 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     corrupt = on;
   }
 
+  /** How many {@code Have} calls this agent answered: what other agents' planning costs it. */
+  public long haveAsked() {
+    return haveAsked.sum();
+  }
+
   @Override
   public void have(HaveRequest request, StreamObserver<HaveResponse> response) {
+    haveAsked.increment();
     try {
       Digest digest = digest(request.getDigest());
       response.onNext(have(digest));
@@ -286,6 +294,9 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       boolean byPiece)
       throws IOException, StatusException, InterruptedException {
     long lastProgress = System.nanoTime();
+    // One buffer for the whole call: gRPC copies a message into its transport buffers within
+    // onNext, so the buffer is free again when onNext returns.
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, end - pos));
     while (pos < end) {
       if (call.isCancelled()) {
         throw Status.CANCELLED.asException();
@@ -306,7 +317,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         continue;
       }
       int n = (int) Math.min(CHUNK, available - pos);
-      ByteBuffer buf = ByteBuffer.allocate(n);
+      buf.clear().limit(n);
       while (buf.hasRemaining()) {
         if (file.read(buf, pos + buf.position()) < 0) {
           throw new IOException("file of " + reader.size + " bytes ended early");

@@ -185,6 +185,26 @@ public final class Peers implements AutoCloseable {
         : live.stream().filter(c -> c.address().equals(home)).findFirst();
   }
 
+  /**
+   * The live members that rank above this agent for {@code digest}, best first, at most {@code n}:
+   * the blob's home and those that take its place, in order, when it does not answer. Empty when
+   * this agent is the home.
+   */
+  List<PeerClient> homes(Digest digest, int n) {
+    HostPort me = self;
+    long mine = score(me, digest);
+    List<PeerClient> above = new ArrayList<>();
+    for (PeerClient c : live()) {
+      if (Long.compareUnsigned(score(c.address(), digest), mine) > 0) {
+        above.add(c);
+      }
+    }
+    above.sort(
+        Comparator.comparing(
+            (PeerClient c) -> score(c.address(), digest), (a, b) -> Long.compareUnsigned(b, a)));
+    return List.copyOf(above.subList(0, Math.min(n, above.size())));
+  }
+
   /** Members ordered by their score for {@code digest}, best first (for tests and tools). */
   List<HostPort> ranking(Digest digest) {
     HostPort me = self;

@@ -5,19 +5,26 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.agent.fetch.BlobSource;
 import dev.shoal.agent.upstream.Upstream;
 import dev.shoal.agent.upstream.UpstreamBlobSource;
+import dev.shoal.core.config.ConfigException;
+import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.proto.peer.v1.FetchRequest;
 import dev.shoal.proto.peer.v1.HaveRequest;
 import dev.shoal.proto.peer.v1.HaveResponse;
+import dev.shoal.proto.peer.v1.Holder;
+import dev.shoal.proto.peer.v1.HoldersRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *       ({@link SwarmDownload});
  *   <li>when nobody has it, its home peer, asked to download it from the upstream: every agent
  *       picks the same home, so the fleet downloads it once, and the others take its pieces from
- *       the home and from each other as they arrive;
+ *       the home and from each other as they arrive; when the home does not answer, the next in
+ *       rank takes its place, the same one for every agent;
  *   <li>the upstream itself when this agent is the home, or the peers do not answer.
  * </ol>
  *
@@ -39,6 +47,12 @@ import org.slf4j.LoggerFactory;
 public final class SourcePlanner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SourcePlanner.class);
 
+  /** How many members are asked what they hold of a blob, at most (see {@link #whomToAsk}). */
+  static final int ASK_AT_MOST = 32;
+
+  /** How many of a blob's homes are asked to fetch it, in rank order, before the upstream. */
+  static final int HOMES_TRIED = 3;
+
   private final Peers peers;
   private final Duration askTimeout;
   private final Duration stall;
@@ -46,6 +60,7 @@ public final class SourcePlanner implements AutoCloseable {
   private final String region;
   private final ExecutorService asks;
   private final HolderRegistry registry; // this agent's, as a home peer; null without a peer port
+  private volatile int askAtMost = ASK_AT_MOST;
 
   /**
    * @param askTimeout how long peers get to answer what they hold
@@ -86,36 +101,52 @@ public final class SourcePlanner implements AutoCloseable {
     if (peers.isEmpty()) {
       return origin;
     }
-    List<SwarmDownload.HaveAnswer> holders = holders(digest, size);
-    PeerClient home = peers.home(digest).orElse(null);
+    List<PeerClient> homes = peers.homes(digest, HOMES_TRIED);
+    List<SwarmDownload.HaveAnswer> holders = holders(digest, size, homes);
     if (!holders.isEmpty()) {
       log.debug("blob from peers digest={} holders={}", digest, holders.size());
-      return swarm(digest, size, holders, home, false, origin);
+      return swarm(digest, size, holders, homes.isEmpty() ? null : homes.get(0), false, origin);
     }
-    if (home == null) {
-      return origin;
+    FetchRequest fetch =
+        FetchRequest.newBuilder()
+            .setDigest(digest.toString())
+            .setSize(size)
+            .setUpstream(upstream.name())
+            .setRepository(repo)
+            .setAuthorization(auth == null ? "" : auth)
+            .build();
+    // Every agent tries the homes in the same order, so when the first does not answer they all
+    // move to the same second one, and the fleet still downloads the blob once.
+    for (PeerClient home : homes) {
+      try {
+        home.blocking(askTimeout).fetch(fetch);
+        log.debug("blob from its home digest={} home={}", digest, home.address());
+        return swarm(digest, size, List.of(), home, true, origin);
+      } catch (StatusRuntimeException e) {
+        log.info(
+            "home peer cannot fetch digest={} home={} error={}",
+            digest,
+            home.address(),
+            e.getStatus());
+        if (!unreachable(e.getStatus(), home)) {
+          return origin; // it answered: the upstream refused it, and would refuse this agent too
+        }
+        peers.markDown(home);
+      }
     }
-    try {
-      home.blocking(askTimeout)
-          .fetch(
-              FetchRequest.newBuilder()
-                  .setDigest(digest.toString())
-                  .setSize(size)
-                  .setUpstream(upstream.name())
-                  .setRepository(repo)
-                  .setAuthorization(auth == null ? "" : auth)
-                  .build());
-      log.debug("blob from its home digest={} home={}", digest, home.address());
-      return swarm(digest, size, List.of(), home, true, origin);
-    } catch (StatusRuntimeException e) {
-      log.info(
-          "home peer cannot fetch digest={} home={} error={}",
-          digest,
-          home.address(),
-          e.getStatus());
-      peers.markDown(home);
-      return origin;
-    }
+    return origin;
+  }
+
+  /**
+   * Whether a failed call says the peer is gone, rather than that it answered no: it refuses
+   * connections, or is connected and does not answer. One still being dialled (a busy host's first
+   * handshake) is not gone, nor one that is sending this agent other messages right now (the answer
+   * waits behind them).
+   */
+  private static boolean unreachable(Status status, PeerClient peer) {
+    Status.Code code = status.getCode();
+    return code == Status.Code.UNAVAILABLE
+        || (code == Status.Code.DEADLINE_EXCEEDED && peer.connected() && !peer.heardRecently());
   }
 
   /**
@@ -126,7 +157,7 @@ public final class SourcePlanner implements AutoCloseable {
     if (peers.isEmpty()) {
       return OptionalLong.empty();
     }
-    for (SwarmDownload.HaveAnswer a : holders(digest, -1)) {
+    for (SwarmDownload.HaveAnswer a : holders(digest, -1, peers.homes(digest, HOMES_TRIED))) {
       if (a.have().getSize() > 0) {
         return OptionalLong.of(a.have().getSize());
       }
@@ -157,25 +188,20 @@ public final class SourcePlanner implements AutoCloseable {
 
   /**
    * The live peers that hold the blob or are downloading it, as they answered; with {@code size}
-   * -1, whatever size they tell.
+   * -1, whatever size they tell. Of a large fleet only some are asked: see {@link #whomToAsk}.
    */
-  private List<SwarmDownload.HaveAnswer> holders(Digest digest, long size) {
-    List<PeerClient> live = peers.live();
+  private List<SwarmDownload.HaveAnswer> holders(Digest digest, long size, List<PeerClient> homes) {
+    List<PeerClient> asked = whomToAsk(digest, homes);
     List<CompletableFuture<HaveResponse>> answers = new ArrayList<>();
     HaveRequest ask = HaveRequest.newBuilder().setDigest(digest.toString()).build();
-    for (PeerClient p : live) {
+    for (PeerClient p : asked) {
       answers.add(
           CompletableFuture.supplyAsync(
               () -> {
                 try {
                   return p.blocking(askTimeout).have(ask);
                 } catch (StatusRuntimeException e) {
-                  // A peer that refuses connections, or is connected and does not answer, is down;
-                  // one still being dialled (a busy host's first handshake) is not, and may still
-                  // be the blob's home.
-                  Status.Code code = e.getStatus().getCode();
-                  if (code == Status.Code.UNAVAILABLE
-                      || (code == Status.Code.DEADLINE_EXCEEDED && p.connected())) {
+                  if (unreachable(e.getStatus(), p)) {
                     peers.markDown(p);
                   }
                   log.info("peer did not answer peer={} error={}", p.address(), e.getStatus());
@@ -185,7 +211,7 @@ public final class SourcePlanner implements AutoCloseable {
               asks));
     }
     List<SwarmDownload.HaveAnswer> out = new ArrayList<>();
-    for (int i = 0; i < live.size(); i++) {
+    for (int i = 0; i < asked.size(); i++) {
       HaveResponse h = answers.get(i).join();
       boolean sized = size < 0 || h.getSize() == size;
       // A peer downloading the blob is a source once it has pieces or fetches it from the
@@ -193,10 +219,75 @@ public final class SourcePlanner implements AutoCloseable {
       boolean useful =
           h.getComplete() || (h.getDownloading() && (h.getFetching() || !h.getPieces().isEmpty()));
       if (h.getHeld() && sized && useful) {
-        out.add(new SwarmDownload.HaveAnswer(live.get(i), h));
+        out.add(new SwarmDownload.HaveAnswer(asked.get(i), h));
       }
     }
     return out;
+  }
+
+  /**
+   * Whom to ask what they hold of a blob. A fleet of up to {@link #askAtMost} live members is asked
+   * whole. Of a larger one, asking everyone for every blob would cost each pull as many calls as
+   * there are hosts; instead this agent asks the blob's homes, the holders its first home heard
+   * from lately (downloaders announce to it), and a random sample of the rest up to {@link
+   * #askAtMost} in all. A holder missed here is found later: the download asks the home for its
+   * holders as it runs.
+   */
+  List<PeerClient> whomToAsk(Digest digest, List<PeerClient> homes) {
+    List<PeerClient> live = peers.live();
+    int limit = askAtMost;
+    if (live.size() <= limit) {
+      return live;
+    }
+    LinkedHashSet<PeerClient> chosen = new LinkedHashSet<>(homes);
+    for (Holder h : announcedHolders(digest, homes)) {
+      if (chosen.size() >= limit) {
+        break;
+      }
+      try {
+        peers
+            .client(HostPort.parse("holder", h.getAddress()))
+            .filter(live::contains)
+            .ifPresent(chosen::add);
+      } catch (ConfigException e) {
+        log.debug("home named a holder badly digest={} holder={}", digest, h.getAddress());
+      }
+    }
+    List<PeerClient> rest = new ArrayList<>(live);
+    rest.removeAll(chosen);
+    Collections.shuffle(rest, ThreadLocalRandom.current());
+    for (PeerClient p : rest) {
+      if (chosen.size() >= limit) {
+        break;
+      }
+      chosen.add(p);
+    }
+    return List.copyOf(chosen);
+  }
+
+  /** The holders the blob's first home heard from lately; this agent's own registry if home. */
+  private List<Holder> announcedHolders(Digest digest, List<PeerClient> homes) {
+    if (homes.isEmpty()) {
+      return registry == null ? List.of() : registry.holders(digest);
+    }
+    try {
+      return homes
+          .get(0)
+          .blocking(askTimeout)
+          .holders(HoldersRequest.newBuilder().setDigest(digest.toString()).build())
+          .getHoldersList();
+    } catch (StatusRuntimeException e) {
+      log.info("home did not list holders home={} error={}", homes.get(0).address(), e.getStatus());
+      return List.of();
+    }
+  }
+
+  /** Test hook: how many members a fleet may have before only some are asked. */
+  void askAtMost(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("askAtMost: " + n + " (expected: >= 1)");
+    }
+    askAtMost = n;
   }
 
   @Override

@@ -77,6 +77,9 @@ final class SwarmDownload implements ParallelSource {
   /** Bytes of piece requests in flight at most (their buffers). */
   static final long MAX_BUFFERED = 64L << 20;
 
+  /** Piece buffers kept for reuse at most. */
+  static final int SPARE_BUFFERS = 8;
+
   /** How often holder lists are refreshed and this agent's pieces announced. */
   static final Duration REFRESH = Duration.ofMillis(250);
 
@@ -206,6 +209,8 @@ final class SwarmDownload implements ParallelSource {
     private final Map<HostPort, Source> sources = new LinkedHashMap<>();
     private final Map<Integer, List<Request>> inFlight = new HashMap<>();
     private final Map<Integer, Arrived> unverified = new HashMap<>();
+    // Piece buffers of completed requests, for the next requests: pieces are never garbage.
+    private final java.util.ArrayDeque<ByteBuffer> spare = new java.util.ArrayDeque<>();
     private final BlockingQueue<Consumer<Run>> events = new LinkedBlockingQueue<>();
     private final int[] order; // a random order of the pieces, to break ties among equals
     private long buffered;
@@ -624,7 +629,7 @@ final class SwarmDownload implements ParallelSource {
     }
 
     private void request(int piece, Source s) {
-      Request r = new Request(piece, s, target.lengthOf(piece));
+      Request r = new Request(piece, s, buffer(target.lengthOf(piece)));
       inFlight.computeIfAbsent(piece, p -> new ArrayList<>()).add(r);
       s.inFlight++;
       buffered += r.length;
@@ -656,6 +661,7 @@ final class SwarmDownload implements ParallelSource {
       long took = System.nanoTime() - r.started;
       pieceNanos = pieceNanos == 0 ? took : (pieceNanos * 7 + took) / 8;
       if (have.get(r.piece)) {
+        recycle(data);
         return; // another copy won
       }
       List<Request> others = inFlight.remove(r.piece);
@@ -683,6 +689,7 @@ final class SwarmDownload implements ParallelSource {
         target.rejected(piece, "peer " + from.client.address());
         peers.markBad(from.client);
         drop(from, "it sent a wrong piece");
+        recycle(data);
         return;
       }
       try {
@@ -690,8 +697,29 @@ final class SwarmDownload implements ParallelSource {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
+      recycle(data);
       have.set(piece);
       lastProgress = System.nanoTime();
+    }
+
+    /** A buffer for a piece of {@code length} bytes: a spare one, or a new one. */
+    private ByteBuffer buffer(int length) {
+      ByteBuffer b = spare.poll();
+      if (b == null) {
+        b = ByteBuffer.allocate(target.pieceSize());
+      }
+      b.clear().limit(length);
+      return b;
+    }
+
+    /**
+     * Keeps the buffer of a request that completed for the next one. Only completed ones: a
+     * cancelled or failed request's buffer may still be written to by a late message.
+     */
+    private void recycle(ByteBuffer b) {
+      if (spare.size() < SPARE_BUFFERS && b.capacity() == target.pieceSize()) {
+        spare.push(b);
+      }
     }
 
     private void failed(Request r, Throwable t) {
@@ -777,11 +805,11 @@ final class SwarmDownload implements ParallelSource {
       volatile boolean cancelled;
       private boolean bad;
 
-      Request(int piece, Source source, int length) {
+      Request(int piece, Source source, ByteBuffer data) {
         this.piece = piece;
         this.source = source;
-        this.length = length;
-        this.data = ByteBuffer.allocate(length);
+        this.length = data.remaining();
+        this.data = data;
       }
 
       @Override

@@ -89,6 +89,47 @@ class MembershipTest {
     }
   }
 
+  @Test
+  void homes_areTheMembersRankedAboveThisAgent_inOrder_andOneThatFailedGivesWayToTheNext()
+      throws Exception {
+    HostPort self = hp("10.0.0.1:5052");
+    List<HostPort> all = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      all.add(hp("10.0.0." + i + ":5052"));
+    }
+    try (Peers peers =
+        new Peers(self, all, Optional.empty(), Duration.ofSeconds(10), Clock.systemUTC())) {
+      // A blob this agent ranks fourth for: three members are its homes before this agent.
+      Digest d = null;
+      for (int i = 0; d == null; i++) {
+        Digest candidate = Digest.sha256Of(("blob " + i).getBytes(StandardCharsets.UTF_8));
+        if (peers.ranking(candidate).indexOf(self) == 3) {
+          d = candidate;
+        }
+      }
+      List<HostPort> ranking = peers.ranking(d);
+      assertThat(addresses(peers.homes(d, 5))).containsExactlyElementsOf(ranking.subList(0, 3));
+      assertThat(addresses(peers.homes(d, 2))).containsExactlyElementsOf(ranking.subList(0, 2));
+
+      peers.markDown(peers.client(ranking.get(0)).orElseThrow());
+      assertThat(addresses(peers.homes(d, 5))).containsExactlyElementsOf(ranking.subList(1, 3));
+      assertThat(homeOf(peers, d)).isEqualTo(ranking.get(1));
+
+      Digest mine = null;
+      for (int i = 0; mine == null; i++) {
+        Digest candidate = Digest.sha256Of(("other " + i).getBytes(StandardCharsets.UTF_8));
+        if (peers.ranking(candidate).get(0).equals(self)) {
+          mine = candidate;
+        }
+      }
+      assertThat(peers.homes(mine, 3)).as("this agent is the home").isEmpty();
+    }
+  }
+
+  private static List<HostPort> addresses(List<PeerClient> clients) {
+    return clients.stream().map(PeerClient::address).toList();
+  }
+
   private static HostPort homeOf(Peers peers, Digest d) {
     Optional<PeerClient> home = peers.home(d);
     return home.map(PeerClient::address).orElse(peers.self());

@@ -122,6 +122,65 @@ class PeerHealthTest {
     }
   }
 
+  @Test
+  @SuppressWarnings("try") // the probe runs while open; the body only watches its effect
+  void aMemberWhoseProbesTimeOutWhileItSendsOtherAnswers_staysUp_untilItGoesQuiet()
+      throws Exception {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    // Health answers that never come (as behind a full link), and Have answers that do.
+    io.grpc.BindableService slowHealth =
+        new io.grpc.health.v1.HealthGrpc.HealthImplBase() {
+          @Override
+          public void check(
+              io.grpc.health.v1.HealthCheckRequest request,
+              io.grpc.stub.StreamObserver<io.grpc.health.v1.HealthCheckResponse> response) {
+            // never answers: the probe's deadline passes
+          }
+        };
+    io.grpc.BindableService answersHave =
+        new dev.shoal.proto.peer.v1.PeerGrpc.PeerImplBase() {
+          @Override
+          public void have(
+              dev.shoal.proto.peer.v1.HaveRequest request,
+              io.grpc.stub.StreamObserver<dev.shoal.proto.peer.v1.HaveResponse> response) {
+            response.onNext(dev.shoal.proto.peer.v1.HaveResponse.getDefaultInstance());
+            response.onCompleted();
+          }
+        };
+    try (dev.shoal.agent.grpc.GrpcServer busy =
+            dev.shoal.agent.grpc.GrpcServer.start(
+                "test",
+                new HostPort("127.0.0.1", 0),
+                List.of(slowHealth, answersHave),
+                1 << 20,
+                Optional.empty());
+        Peers peers =
+            new Peers(
+                new HostPort("127.0.0.1", 1),
+                List.of(busy.address()),
+                Optional.empty(),
+                Duration.ofSeconds(10),
+                Clock.systemUTC());
+        HealthProbe probe = new HealthProbe(peers, INTERVAL, timer)) {
+      PeerClient member = peers.all().get(0);
+      dev.shoal.proto.peer.v1.HaveRequest ask =
+          dev.shoal.proto.peer.v1.HaveRequest.newBuilder()
+              .setDigest("sha256:" + "0".repeat(64))
+              .build();
+      // Well past MISSES probes, every one timing out, while the member answers other calls.
+      long until = System.nanoTime() + INTERVAL.multipliedBy(HealthProbe.MISSES * 4L).toNanos();
+      while (System.nanoTime() < until) {
+        member.blocking(Duration.ofSeconds(5)).have(ask);
+        assertThat(peers.live()).as("a member answering other calls").hasSize(1);
+        Thread.sleep(50);
+      }
+      // Quiet now: its probes count as misses again.
+      await().atMost(PeerClient.RECENTLY.plus(BOUND)).until(() -> peers.live().isEmpty());
+    } finally {
+      timer.shutdownNow();
+    }
+  }
+
   private AgentMain start(int i) throws IOException {
     return AgentMain.start(
         AgentConfig.defaults(dir.resolve("agent" + i))

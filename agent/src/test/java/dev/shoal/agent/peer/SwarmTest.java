@@ -250,6 +250,50 @@ class SwarmTest {
   }
 
   @Test
+  void inALargeFleet_aPullAsksTheHomeOnly_andStillFindsTheBlobOnAPeer() throws Exception {
+    LayeredImage.Layer layer = image.layers().get(0);
+    Digest digest = layer.descriptor().digest();
+    // Roles by the blob's rendezvous ranking: its home, the reader (ranked next, so its only home
+    // is the first), and below them a holder the home has not heard of and a bystander.
+    List<HostPort> ranking = agents.get(0).peers().ranking(digest);
+    AgentMain home = agentAt(ranking.get(0));
+    AgentMain reader = agentAt(ranking.get(1));
+    AgentMain holder = agentAt(ranking.get(2));
+    AgentMain bystander = agentAt(ranking.get(3));
+    holder
+        .store()
+        .put(
+            digest,
+            new java.io.ByteArrayInputStream(layer.blob()),
+            layer.blob().length,
+            "application/octet-stream");
+    reader.planner().askAtMost(1); // a "large fleet": more live members than it may ask
+    Map<AgentMain, Long> before = new java.util.HashMap<>();
+    for (AgentMain a : agents) {
+      before.put(a, a.peerService().orElseThrow().haveAsked());
+    }
+
+    assertThat(Digest.sha256Of(get(reader, digest))).isEqualTo(digest);
+
+    // The reader asked its home alone; the home, a small fleet's member, asked everyone and had
+    // the blob read from its holder; so the holder and the bystander were each asked once.
+    for (AgentMain a : List.of(holder, bystander)) {
+      assertThat(a.peerService().orElseThrow().haveAsked() - before.get(a))
+          .as("Have calls answered by %s", a.peerAddress().orElseThrow())
+          .isEqualTo(1);
+    }
+    assertThat(home.store().contains(digest)).isTrue();
+    assertThat(proxy.blobBytes()).isZero();
+  }
+
+  private AgentMain agentAt(HostPort address) {
+    return agents.stream()
+        .filter(a -> a.peerAddress().orElseThrow().equals(address))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void aBlobHeldInSeveralZones_isReadFromTheReadersOwnZone() throws Exception {
     LayeredImage.Layer layer = image.layers().get(0);
     Digest digest = layer.descriptor().digest();
