@@ -29,6 +29,7 @@ import dev.shoal.core.http.Readiness;
 import dev.shoal.core.metrics.MetricsRegistry;
 import dev.shoal.core.store.ContentStore;
 import dev.shoal.core.store.StoreGauges;
+import dev.shoal.proto.control.v1.PeerState;
 import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.Transfer;
 import java.io.IOException;
@@ -187,6 +188,13 @@ public final class AgentMain implements AutoCloseable {
       status.putAllFetchedBytes(fetches.bytesBySource());
       swarm.planner().peers().members().forEach(p -> status.addPeers(p.toString()));
       status.setPeersAnswering(swarm.planner().peers().answering());
+      for (Peers.MemberState m : swarm.planner().peers().states()) {
+        status.addPeerStates(
+            PeerState.newBuilder()
+                .setAddress(m.address().toString())
+                .setState(m.state().name().toLowerCase(java.util.Locale.ROOT))
+                .setDetail(m.detail()));
+      }
       swarm.address().ifPresent(a -> status.setPeerAddress(a.toString()));
     };
   }

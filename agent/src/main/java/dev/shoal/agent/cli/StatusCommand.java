@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.core.cli.CliErrors.FailureException;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.Environment;
+import dev.shoal.proto.control.v1.PeerState;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.StoreStatus;
@@ -91,12 +92,18 @@ public final class StatusCommand implements Callable<Integer> {
               + "; "
               + s.getPeersCount()
               + " other member(s)"
-              + (s.getPeersCount() > 0
-                  ? " ("
-                      + s.getPeersAnswering()
-                      + " answering): "
-                      + String.join(", ", s.getPeersList())
-                  : ""));
+              + (s.getPeersCount() > 0 ? " (" + s.getPeersAnswering() + " answering)" : ""));
+    }
+    // A fleet's members are many: those not answering are the ones to see, each on a line.
+    for (PeerState p : s.getPeerStatesList()) {
+      if (!p.getState().equals("answering")) {
+        table.row(
+            "peer",
+            p.getAddress()
+                + "  "
+                + p.getState().replace('_', ' ')
+                + (p.getDetail().isEmpty() ? "" : ": " + p.getDetail()));
+      }
     }
     s.getFetchedBytesMap().entrySet().stream()
         .sorted(java.util.Map.Entry.comparingByKey())

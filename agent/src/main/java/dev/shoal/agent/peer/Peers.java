@@ -36,6 +36,8 @@ public final class Peers implements AutoCloseable {
   private final Map<HostPort, Instant> downUntil = new ConcurrentHashMap<>();
   // The last health answer of each member; absent until its first probe, which counts as up.
   private final Map<HostPort, Boolean> healthy = new ConcurrentHashMap<>();
+  // Why each member is down or left out, for status; only the latest reason.
+  private final Map<HostPort, String> why = new ConcurrentHashMap<>();
   private final Optional<SslContext> tls;
   private final Duration downFor;
   private final Clock clock;
@@ -81,6 +83,7 @@ public final class Peers implements AutoCloseable {
         e.getValue().close();
         downUntil.remove(e.getKey());
         healthy.remove(e.getKey());
+        why.remove(e.getKey());
       }
     }
     if (!map.keySet().equals(old.keySet())) {
@@ -129,6 +132,44 @@ public final class Peers implements AutoCloseable {
     return n;
   }
 
+  /** A member as this agent sees it now, for {@code shoal status}. */
+  public record MemberState(HostPort address, State state, String detail) {}
+
+  /** Whether a member is used as a source and home now, and if not, why. */
+  public enum State {
+    /** It passed its last health check. */
+    ANSWERING,
+    /** Not probed yet; counted in until its first probe. */
+    UNPROBED,
+    /** It failed its health checks: left out until it answers again. */
+    DOWN,
+    /** A call to it failed, or it sent wrong bytes: left out until a time. */
+    LEFT_OUT
+  }
+
+  /** Every other member's state, in member-list order. */
+  public List<MemberState> states() {
+    Instant now = clock.instant();
+    List<MemberState> out = new ArrayList<>();
+    for (HostPort m : clients.keySet()) {
+      Instant until = downUntil.get(m);
+      Boolean health = healthy.get(m);
+      if (until != null && until.isAfter(now)) {
+        long seconds = Math.max(1, Duration.between(now, until).toSeconds());
+        out.add(
+            new MemberState(
+                m, State.LEFT_OUT, why.getOrDefault(m, "") + "; for " + seconds + " s more"));
+      } else if (health == null) {
+        out.add(new MemberState(m, State.UNPROBED, ""));
+      } else if (!health) {
+        out.add(new MemberState(m, State.DOWN, why.getOrDefault(m, "")));
+      } else {
+        out.add(new MemberState(m, State.ANSWERING, ""));
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code peer} passed its last health check (or has not had one yet). */
   boolean isHealthy(PeerClient peer) {
     return healthy.getOrDefault(peer.address(), true);
@@ -143,6 +184,9 @@ public final class Peers implements AutoCloseable {
       return; // it left the member list while the probe was out
     }
     boolean up = downBecause == null;
+    if (!up) {
+      why.put(peer.address(), downBecause);
+    }
     Boolean was = healthy.put(peer.address(), up);
     if (was == null && up) {
       log.debug("peer up peer={}", peer.address());
@@ -157,12 +201,14 @@ public final class Peers implements AutoCloseable {
 
   /** Leaves {@code peer} out for a while after it failed a call. */
   void markDown(PeerClient peer) {
+    why.put(peer.address(), "a call failed");
     downUntil.put(peer.address(), clock.instant().plus(downFor));
   }
 
   /** Leaves {@code peer} out for longer: it sent bytes that did not match their digest. */
   void markBad(PeerClient peer) {
     log.warn("peer sent bad bytes, avoiding it for {} peer={}", BAD_FOR, peer.address());
+    why.put(peer.address(), "it sent bytes that did not match");
     downUntil.put(peer.address(), clock.instant().plus(BAD_FOR));
   }
 

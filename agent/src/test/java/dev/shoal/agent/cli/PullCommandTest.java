@@ -137,7 +137,22 @@ class PullCommandTest {
     }
 
     assertThat(run(b, "status")).isZero();
-    assertThat(out.toString()).contains("1 other member(s) (1 answering): " + ports.get(0));
+    assertThat(out.toString())
+        .contains("1 other member(s) (1 answering)")
+        .doesNotContain("peer  " + ports.get(0)); // members are listed when not answering
+
+    a.close();
+    agents.remove(a);
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.peers().answering() == 0);
+    assertThat(run(b, "status")).isZero();
+    assertThat(out.toString())
+        .contains("1 other member(s) (0 answering)")
+        .containsPattern("(?m)peer +" + ports.get(0) + "  down: UNAVAILABLE");
+    assertThat(run(b, "status", "--json")).isZero();
+    JsonNode member = JSON.readTree(out.toString()).path("peer_states").path(0);
+    assertThat(member.path("address").asText()).isEqualTo(ports.get(0).toString());
+    assertThat(member.path("state").asText()).isEqualTo("down");
+    assertThat(member.path("detail").asText()).startsWith("UNAVAILABLE");
   }
 
   @Test
