@@ -108,9 +108,14 @@ public final class Containers implements AutoCloseable {
               new Runc(config.runc(), config.runcRoot()),
               clock);
       c.lifecycle.recover();
-      int removed = c.layers.sweep();
-      if (removed > 0) {
-        log.info("unused layers removed at start count={}", removed);
+      try {
+        int removed = c.layers.sweep();
+        if (removed > 0) {
+          log.info("unused layers removed at start count={}", removed);
+        }
+      } catch (IOException e) {
+        // Garbage left on disk is no reason to refuse containers; removal and eviction retry.
+        log.warn("removing unused layers at start failed: {}", e.toString());
       }
       store.addRemovalListener(c.layers);
       return c;
