@@ -83,6 +83,14 @@ public final class RunCommand implements Callable<Integer> {
       description = "none: own network namespace, loopback only (default); host: the host's.")
   String net = "none";
 
+  @Option(
+      names = "--security-opt",
+      paramLabel = "seccomp=unconfined",
+      description =
+          "seccomp=unconfined: no seccomp filter (default: Shoal's profile, which refuses"
+              + " e.g. ptrace, unshare -U, mount, bpf, keyctl with EPERM).")
+  List<String> securityOpts = new ArrayList<>();
+
   @Option(names = "--rm", description = "Remove it when it exits (not with -d).")
   boolean remove;
 
@@ -179,7 +187,8 @@ public final class RunCommand implements Callable<Integer> {
             .setImage(image)
             .setName(name)
             .addAllArgs(args)
-            .setHostNetwork(net.equals("host"));
+            .setHostNetwork(net.equals("host"))
+            .addAllSecurityOpt(securityOpts);
     for (String e : env) {
       if (e.contains("=")) {
         b.addEnv(e);

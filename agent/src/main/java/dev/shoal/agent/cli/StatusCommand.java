@@ -57,6 +57,14 @@ public final class StatusCommand implements Callable<Integer> {
         .row("data", s.getDataDir())
         .row("blobs", st.getCompleteBlobs() + " complete, " + Human.bytes(st.getCompleteBytes()))
         .row(
+            "layers",
+            s.hasLayers()
+                ? s.getLayers().getCount()
+                    + " unpacked, "
+                    + Human.bytes(s.getLayers().getBytes())
+                    + " (kept while their blobs are)"
+                : "none (this agent runs no containers)")
+        .row(
             "downloads",
             st.getPartialBlobs() + " partial, " + Human.bytes(st.getPartialBytes()) + " held")
         .row(

@@ -6,9 +6,12 @@ import com.google.protobuf.ByteString;
 import dev.shoal.agent.runtime.BindMount;
 import dev.shoal.agent.runtime.ContainerException;
 import dev.shoal.agent.runtime.Containers;
+import dev.shoal.agent.runtime.LayerUsage;
 import dev.shoal.agent.runtime.LogCursor;
 import dev.shoal.agent.runtime.RunSpec;
+import dev.shoal.agent.runtime.Seccomp;
 import dev.shoal.proto.control.v1.ContainerEntry;
+import dev.shoal.proto.control.v1.LayerStatus;
 import dev.shoal.proto.control.v1.ListContainersRequest;
 import dev.shoal.proto.control.v1.ListContainersResponse;
 import dev.shoal.proto.control.v1.LogsRequest;
@@ -17,6 +20,7 @@ import dev.shoal.proto.control.v1.RemoveContainerRequest;
 import dev.shoal.proto.control.v1.RemoveContainerResponse;
 import dev.shoal.proto.control.v1.RunRequest;
 import dev.shoal.proto.control.v1.RunResponse;
+import dev.shoal.proto.control.v1.StatusResponse;
 import dev.shoal.proto.control.v1.StopContainerRequest;
 import dev.shoal.proto.index.v1.ContainerRecord;
 import dev.shoal.proto.index.v1.ContainerState;
@@ -71,13 +75,20 @@ final class ContainerCalls implements AutoCloseable {
               r.getEnvList(),
               mounts,
               r.getArgsList(),
-              r.getHostNetwork());
+              r.getHostNetwork(),
+              Seccomp.fromSecurityOpts(r.getSecurityOptList()));
       ContainerRecord rec = containers.run(spec);
       out.onNext(RunResponse.newBuilder().setContainer(entry(rec)).build());
       out.onCompleted();
     } catch (IOException e) {
       out.onError(status(e));
     }
+  }
+
+  /** Adds the unpacked layers to a status. */
+  void status(StatusResponse.Builder b) throws IOException {
+    LayerUsage u = containers.layerUsage();
+    b.setLayers(LayerStatus.newBuilder().setCount(u.count()).setBytes(u.bytes()));
   }
 
   void list(ListContainersRequest r, StreamObserver<ListContainersResponse> out) {
@@ -207,6 +218,7 @@ final class ContainerCalls implements AutoCloseable {
         .setStartedMillis(r.getStartedMillis())
         .setFinishedMillis(r.getFinishedMillis())
         .setOverlay(r.getOverlay())
+        .setSeccomp(r.getSeccomp())
         .build();
   }
 

@@ -131,6 +131,9 @@ public final class ControlService extends ControlGrpc.ControlImplBase implements
                   .setStartedMillis(started.toEpochMilli())
                   .setStore(st);
           more.accept(b);
+          if (containers != null) {
+            containers.status(b);
+          }
           return b.build();
         });
   }

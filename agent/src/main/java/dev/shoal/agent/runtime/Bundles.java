@@ -3,11 +3,11 @@ package dev.shoal.agent.runtime;
 import static java.util.Objects.requireNonNull;
 
 import dev.shoal.agent.runtime.ContainerException.Kind;
-import dev.shoal.agent.unpack.LayerCache;
 import dev.shoal.agent.unpack.LayerRejectedException;
 import dev.shoal.agent.unpack.RootFs;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.oci.Descriptor;
+import dev.shoal.core.oci.HostPlatform;
 import dev.shoal.core.oci.ImageConfig.RunConfig;
 import dev.shoal.core.store.BlobRange;
 import dev.shoal.core.store.ContentStore;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prepares a container's OCI bundle (runtime spec "Filesystem Bundle") in {@code
@@ -32,10 +31,9 @@ final class Bundles {
 
   private final RuntimeConfig config;
   private final ContentStore store;
-  private final LayerCache layers;
-  private final ConcurrentHashMap<Digest, Object> unpacking = new ConcurrentHashMap<>();
+  private final LayerGc layers;
 
-  Bundles(RuntimeConfig config, ContentStore store, LayerCache layers) {
+  Bundles(RuntimeConfig config, ContentStore store, LayerGc layers) {
     this.config = requireNonNull(config, "config");
     this.store = requireNonNull(store, "store");
     this.layers = requireNonNull(layers, "layers");
@@ -85,7 +83,9 @@ final class Bundles {
               hostname,
               spec.mounts(),
               hosts.toString(),
-              spec.hostNetwork());
+              spec.hostNetwork(),
+              spec.seccomp(),
+              HostPlatform.current().architecture());
       Files.write(bundle.resolve("config.json"), OciSpec.json(in));
       return new Prepared(rootfs, args);
     } catch (IOException | RuntimeException e) {
@@ -104,15 +104,13 @@ final class Bundles {
       blob = r.path();
     }
     // One unpack per layer at a time: a second run of the same image waits and reuses it.
-    synchronized (unpacking.computeIfAbsent(diffId, d -> new Object())) {
-      try {
-        return layers.unpack(diffId, layer.mediaType(), blob);
-      } catch (LayerRejectedException e) {
-        throw new ContainerException(
-            Kind.INVALID,
-            "image " + image.image() + ": layer " + layer.digest() + " rejected: " + e.getMessage(),
-            e);
-      }
+    try {
+      return layers.unpack(diffId, layer, blob);
+    } catch (LayerRejectedException e) {
+      throw new ContainerException(
+          Kind.INVALID,
+          "image " + image.image() + ": layer " + layer.digest() + " rejected: " + e.getMessage(),
+          e);
     }
   }
 }

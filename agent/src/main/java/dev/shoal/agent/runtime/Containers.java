@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The containers of {@code shoal run}: pulled through the agent's mirror, run with runc, recorded
  * in the container index, their blobs referenced in the store ({@code container:<id>}) so that
  * eviction leaves them alone until {@code rm}. Unpacked layers stay in {@code <data>/layers} after
- * {@code rm}, for the next run of the image.
+ * {@code rm}, for the next run of the image, until the store evicts their blobs ({@link LayerGc}).
  *
  * <p>A container outlives the agent: on {@link #open} a container recorded as running is adopted
  * when runc still runs it, marked exited when its exit file says so, else marked unknown. A
@@ -53,6 +53,7 @@ public final class Containers implements AutoCloseable {
   private final ImagePuller puller;
   private final ImageFill images;
   private final Bundles bundles;
+  private final LayerGc layers;
   private final Runc runc;
   private final Lifecycle lifecycle;
   private final Clock clock;
@@ -77,8 +78,10 @@ public final class Containers implements AutoCloseable {
     this.images = images;
     this.runc = runc;
     this.clock = clock;
-    this.bundles =
-        new Bundles(config, store, new LayerCache(config.layersDir(), UnpackLimits.defaults()));
+    this.layers =
+        new LayerGc(
+            new LayerCache(config.layersDir(), UnpackLimits.defaults()), index, store, clock);
+    this.bundles = new Bundles(config, store, layers);
     this.lifecycle = new Lifecycle(index, runc, config, clock);
   }
 
@@ -105,6 +108,16 @@ public final class Containers implements AutoCloseable {
               new Runc(config.runc(), config.runcRoot()),
               clock);
       c.lifecycle.recover();
+      try {
+        int removed = c.layers.sweep();
+        if (removed > 0) {
+          log.info("unused layers removed at start count={}", removed);
+        }
+      } catch (IOException e) {
+        // Garbage left on disk is no reason to refuse containers; removal and eviction retry.
+        log.warn("removing unused layers at start failed: {}", e.toString());
+      }
+      store.addRemovalListener(c.layers);
       return c;
     } catch (IOException | RuntimeException e) {
       index.close();
@@ -142,7 +155,8 @@ public final class Containers implements AutoCloseable {
             .setName(name)
             .setImage(spec.image())
             .setState(ContainerState.CONTAINER_STATE_CREATED)
-            .setCreatedMillis(clock.millis());
+            .setCreatedMillis(clock.millis())
+            .setSeccomp(spec.seccomp().label());
     synchronized (this) {
       for (ContainerRecord r : index.all()) {
         if (r.getName().equals(name)) {
@@ -302,6 +316,15 @@ public final class Containers implements AutoCloseable {
     index.delete(id);
     lifecycle.forget(id);
     log.info("container removed id={} name={}", id, r.getName());
+    // Its layers stay while the store holds their blobs; any whose blobs went meanwhile go now.
+    try {
+      for (String layer : r.getLayersList()) {
+        layers.collect(Digest.parse(layer));
+      }
+    } catch (IOException e) {
+      // The container is gone, which is what rm promised; the next agent start sweeps the rest.
+      log.warn("removing the unused layers of container {} failed: {}", id, e.toString());
+    }
   }
 
   /** The container's output files, read from where the last read ended. */
@@ -336,9 +359,15 @@ public final class Containers implements AutoCloseable {
     return "container:" + id;
   }
 
+  /** The unpacked layers, as {@code shoal status} shows them. */
+  public LayerUsage layerUsage() throws IOException {
+    return layers.usage();
+  }
+
   /** Stops watching; the containers keep running and the next agent adopts them. */
   @Override
   public void close() {
+    store.removeRemovalListener(layers);
     lifecycle.close();
     index.close();
   }

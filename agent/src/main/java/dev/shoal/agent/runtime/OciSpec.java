@@ -25,8 +25,9 @@ import java.util.Map;
  * (the network one has only loopback; {@code --net host} keeps the host's); Docker's default
  * capabilities, no more; {@code noNewPrivileges}; {@code /proc} paths masked or read-only; {@code
  * /sys} read-only; a 64 MiB {@code /dev} tmpfs with runc's default devices only; an open- files
- * limit. Not in it: a user namespace (root in the container is root on the host, as with Docker's
- * default), a seccomp profile, cgroup limits.
+ * limit; Shoal's seccomp profile ({@link SeccompProfile}) unless the run asked for none. Not in it:
+ * a user namespace (root in the container is root on the host, as with Docker's default), cgroup
+ * limits.
  */
 final class OciSpec {
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -117,7 +118,11 @@ final class OciSpec {
     return out;
   }
 
-  /** What config.json is made of, besides the fixed profile. */
+  /**
+   * What config.json is made of, besides the fixed profile.
+   *
+   * @param architecture the host's, in Go's terms ({@code amd64}): the seccomp filter's
+   */
   record Inputs(
       List<String> args,
       List<String> env,
@@ -126,7 +131,9 @@ final class OciSpec {
       String hostname,
       List<BindMount> mounts,
       String hostsFile,
-      boolean hostNetwork) {
+      boolean hostNetwork,
+      Seccomp seccomp,
+      String architecture) {
     Inputs {
       args = List.copyOf(args);
       env = List.copyOf(env);
@@ -135,6 +142,8 @@ final class OciSpec {
       requireNonNull(hostname, "hostname");
       mounts = List.copyOf(mounts);
       requireNonNull(hostsFile, "hostsFile");
+      requireNonNull(seccomp, "seccomp");
+      requireNonNull(architecture, "architecture");
     }
   }
 
@@ -222,6 +231,9 @@ final class OciSpec {
         .put("access", "rwm");
     strings(linux.putArray("maskedPaths"), MASKED);
     strings(linux.putArray("readonlyPaths"), READ_ONLY);
+    if (in.seccomp() == Seccomp.DEFAULT) {
+      SeccompProfile.write(linux.putObject("seccomp"), in.architecture());
+    }
     try {
       return JSON.writeValueAsBytes(spec);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

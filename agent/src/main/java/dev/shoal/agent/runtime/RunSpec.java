@@ -12,6 +12,7 @@ import java.util.List;
  * @param env {@code NAME=VALUE} entries added to the image's Env, overriding it by name
  * @param args replaces the image's Cmd when not empty (the Entrypoint stays)
  * @param hostNetwork the host's network namespace instead of a new one with only loopback
+ * @param seccomp the seccomp filter ({@code --security-opt})
  */
 public record RunSpec(
     String image,
@@ -19,12 +20,14 @@ public record RunSpec(
     List<String> env,
     List<BindMount> mounts,
     List<String> args,
-    boolean hostNetwork) {
+    boolean hostNetwork,
+    Seccomp seccomp) {
   public RunSpec {
     requireNonNull(image, "image");
     requireNonNull(name, "name");
     env = List.copyOf(env);
     mounts = List.copyOf(mounts);
     args = List.copyOf(args);
+    requireNonNull(seccomp, "seccomp");
   }
 }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +121,52 @@ public final class LayerCache {
       Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
       Trees.deleteRecursively(aside);
     }
+  }
+
+  /** What {@link #locked} runs. */
+  @FunctionalInterface
+  public interface LockedAction<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} while no other unpack, delete or locked action of this layer runs, so that
+   * a caller can check who uses a layer and delete it, or unpack it and record that, as one step.
+   */
+  public <T> T locked(Digest diffId, LockedAction<T> action) throws IOException {
+    requireNonNull(action, "action");
+    synchronized (lockFor(requireNonNull(diffId, "diffId"))) {
+      return action.run();
+    }
+  }
+
+  /** The diff ids of the layers unpacked now, in no particular order. */
+  public List<Digest> list() throws IOException {
+    List<Digest> out = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(layersDir)) {
+      for (Path p : dirs) {
+        String name = p.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (name.startsWith(TEMP_PREFIX)
+            || dash <= 0
+            || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        String digest = name.substring(0, dash) + ":" + name.substring(dash + 1);
+        if (Digest.isDigest(digest)) {
+          out.add(Digest.parse(digest));
+        } else {
+          // Not ours (made by hand?): leave it alone rather than guess.
+          log.debug("not a layer directory, ignored path={}", p);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Bytes of the files of an unpacked layer (apparent sizes); 0 when it is not unpacked. */
+  public long bytes(Digest diffId) throws IOException {
+    return contains(diffId) ? Trees.apparentSize(pathOf(diffId)) : 0;
   }
 
   /** Where the layer is (or would be) unpacked. */

@@ -49,6 +49,23 @@ final class Trees {
         });
   }
 
+  /** The sum of the sizes of the regular files under {@code dir}, links not followed. */
+  static long apparentSize(Path dir) throws IOException {
+    long[] total = {0};
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile()) {
+              total[0] += attrs.size();
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return total[0];
+  }
+
   /** Attributes of {@code path} itself (a link is not followed), or null when it does not exist. */
   static BasicFileAttributes attributesOrNull(Path path) throws IOException {
     try {

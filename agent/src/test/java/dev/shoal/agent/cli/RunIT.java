@@ -274,6 +274,85 @@ class RunIT {
     assertThat(err).contains("no agent answers on 127.0.0.1:1");
   }
 
+  @Test
+  void seccomp_refusesUserNamespaces_unlessRunUnconfined() throws Exception {
+    String probe = "grep Seccomp: /proc/self/status; unshare -U true 2>/dev/null; echo rc=$?";
+    assertThat(run("run", "--rm", "tools/busybox:1", "--", "sh", "-c", probe)).as(err).isZero();
+    // Mode 2: a filter; a user namespace needs no capability, so only the filter refuses it.
+    assertThat(out).isEqualTo("Seccomp:\t2\nrc=1\n");
+
+    assertThat(
+            run(
+                "run",
+                "-d",
+                "--name",
+                "free",
+                "--security-opt",
+                "seccomp=unconfined",
+                "tools/busybox:1",
+                "--",
+                "sh",
+                "-c",
+                probe))
+        .as(err)
+        .isZero();
+    assertThat(eventually(() -> run("logs", "free") == 0 && out.contains("rc="))).isTrue();
+    assertThat(out).isEqualTo("Seccomp:\t0\nrc=0\n");
+    assertThat(run("ps", "-a", "--json")).isZero();
+    JsonNode c = new ObjectMapper().readTree(text).path("containers").get(0);
+    assertThat(c.path("seccomp").asText()).isEqualTo("unconfined");
+
+    assertThat(run("run", "--security-opt", "apparmor=unconfined", "tools/busybox:1")).isOne();
+    assertThat(err.strip())
+        .startsWith("shoal run: --security-opt apparmor=unconfined (expected: seccomp=unconfined");
+  }
+
+  @Test
+  void layers_goWithTheirBlobs_butNeverWhileARecordedContainerUsesThem() throws Exception {
+    BusyboxImage other = BusyboxImage.build(dir.resolve("image-other"), "", "other");
+    other.push(registry.client(), "tools/other", "1");
+    Path otherLayer = layerDir(other);
+    Path sharedLayer = layerDir(image);
+
+    assertThat(run("run", "--rm", "tools/other:1", "--", "cat", "/etc/marker")).as(err).isZero();
+    assertThat(out).isEqualTo("other\n");
+    assertThat(otherLayer).as("kept for the next run while its blob is held").isDirectory();
+    assertThat(run("run", "-d", "--name", "sleeper", "tools/busybox:1", "--", "sleep", "600"))
+        .as(err)
+        .isZero();
+    assertThat(layers()).isEqualTo(2);
+
+    assertThat(run("evict", other.layerDigest().toString())).as(err).isZero();
+    assertThat(otherLayer).doesNotExist();
+    assertThat(sharedLayer).isDirectory();
+    assertThat(layers()).isOne();
+
+    assertThat(run("evict", image.layerDigest().toString())).as("in use").isOne();
+    assertThat(run("stop", "-t", "1", "sleeper")).as(err).isZero();
+    assertThat(run("evict", image.layerDigest().toString())).as("stopped, not removed").isOne();
+    assertThat(sharedLayer).isDirectory();
+    assertThat(run("rm", "sleeper")).as(err).isZero();
+    assertThat(sharedLayer).as("its blob is still held").isDirectory();
+
+    assertThat(run("evict", image.layerDigest().toString())).as(err).isZero();
+    assertThat(sharedLayer).doesNotExist();
+    assertThat(layers()).isZero();
+    assertThat(run("run", "--rm", "tools/busybox:1", "--", "true"))
+        .as("pulled and unpacked again: %s", err)
+        .isZero();
+    assertThat(sharedLayer).isDirectory();
+  }
+
+  private Path layerDir(BusyboxImage i) {
+    return data.resolve("layers").resolve("sha256-" + i.diffId().hex());
+  }
+
+  /** The unpacked layers shoal status counts. */
+  private long layers() throws Exception {
+    assertThat(run("status", "--json")).as(err).isZero();
+    return new ObjectMapper().readTree(text).path("layers").path("count").asLong();
+  }
+
   private static boolean eventually(java.util.function.BooleanSupplier check)
       throws InterruptedException {
     for (int i = 0; i < 100; i++) {

@@ -58,6 +58,15 @@ public final class BusyboxImage {
    */
   public static BusyboxImage build(Path work, String user)
       throws IOException, InterruptedException {
+    return build(work, user, "");
+  }
+
+  /**
+   * Builds the image with {@code /etc/marker} holding {@code marker} when not empty: a layer of its
+   * own, shared with no other image.
+   */
+  public static BusyboxImage build(Path work, String user, String marker)
+      throws IOException, InterruptedException {
     Path root = Files.createDirectories(work.resolve("busybox-root"));
     Path bin = Files.createDirectories(root.resolve("bin"));
     Files.copy(BUSYBOX, bin.resolve("busybox"));
@@ -72,6 +81,9 @@ public final class BusyboxImage {
         etc.resolve("passwd"),
         "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n");
     Files.writeString(etc.resolve("group"), "root:x:0:\napp:x:1000:\nextra:x:2000:app\n");
+    if (!marker.isEmpty()) {
+      Files.writeString(etc.resolve("marker"), marker + "\n");
+    }
     Files.createDirectories(root.resolve("home/app"));
     Files.createDirectories(root.resolve("tmp"));
     Files.createDirectories(root.resolve("srv"));

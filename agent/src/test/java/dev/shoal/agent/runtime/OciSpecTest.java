@@ -97,7 +97,115 @@ class OciSpecTest {
     assertThat(spec.path("mounts").toString()).contains("/etc/resolv.conf");
   }
 
+  @Test
+  void json_hasTheDefaultSeccompProfile_forTheHostsArchitectures() throws Exception {
+    JsonNode seccomp =
+        spec(false, List.of(), Seccomp.DEFAULT, "amd64").path("linux").path("seccomp");
+
+    assertThat(seccomp.path("defaultAction").asText()).isEqualTo("SCMP_ACT_ALLOW");
+    assertThat(texts(seccomp.path("architectures")))
+        .containsExactly("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32");
+    List<String> unconditional = new ArrayList<>();
+    for (JsonNode rule : seccomp.path("syscalls")) {
+      assertThat(rule.path("action").asText()).isEqualTo("SCMP_ACT_ERRNO");
+      if (!rule.has("args") && rule.path("errnoRet").asInt() == SeccompProfile.EPERM) {
+        unconditional.addAll(texts(rule.path("names")));
+      }
+    }
+    assertThat(unconditional)
+        .contains(
+            "kexec_load",
+            "init_module",
+            "finit_module",
+            "delete_module",
+            "bpf",
+            "perf_event_open",
+            "keyctl",
+            "add_key",
+            "request_key",
+            "mount",
+            "umount2",
+            "pivot_root",
+            "setns",
+            "ptrace",
+            "process_vm_readv",
+            "process_vm_writev",
+            "userfaultfd",
+            "open_by_handle_at",
+            "swapon",
+            "swapoff",
+            "reboot",
+            "acct",
+            "settimeofday",
+            "clock_settime",
+            "syslog",
+            "lookup_dcookie")
+        .doesNotContain("clone", "unshare", "clone3", "personality", "read", "execve")
+        .doesNotHaveDuplicates();
+    assertThat(rule(seccomp, "clone3").path("errnoRet").asInt()).isEqualTo(38);
+  }
+
+  @Test
+  void json_seccompRefusesNamespaceFlagsOfUnshareAndClone_asMaskedArgumentTests() throws Exception {
+    JsonNode seccomp =
+        spec(false, List.of(), Seccomp.DEFAULT, "arm64").path("linux").path("seccomp");
+
+    assertThat(texts(seccomp.path("architectures")))
+        .containsExactly("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM");
+    for (String syscall : List.of("unshare", "clone")) {
+      List<Long> flags = new ArrayList<>();
+      for (JsonNode r : seccomp.path("syscalls")) {
+        if (texts(r.path("names")).equals(List.of(syscall))) {
+          assertThat(r.path("errnoRet").asInt()).isEqualTo(SeccompProfile.EPERM);
+          JsonNode arg = r.path("args").get(0);
+          assertThat(r.path("args").size())
+              .as("one condition: several on one argument are ORed")
+              .isOne();
+          assertThat(arg.path("index").asInt()).isZero();
+          assertThat(arg.path("op").asText()).isEqualTo("SCMP_CMP_MASKED_EQ");
+          assertThat(arg.path("valueTwo").asLong()).isEqualTo(arg.path("value").asLong());
+          flags.add(arg.path("value").asLong());
+        }
+      }
+      assertThat(flags).as(syscall).contains(0x10000000L /* CLONE_NEWUSER */, 0x40000000L);
+    }
+  }
+
+  @Test
+  void json_onAnUnknownArchitecture_keepsOnlyRulesThatDoNotDependOnArgumentOrder()
+      throws Exception {
+    JsonNode seccomp =
+        spec(false, List.of(), Seccomp.DEFAULT, "s390x").path("linux").path("seccomp");
+
+    assertThat(seccomp.path("architectures").size()).isZero();
+    assertThat(seccomp.toString())
+        .doesNotContain("\"clone\"")
+        .contains("\"unshare\"", "\"ptrace\"");
+  }
+
+  @Test
+  void json_unconfined_hasNoSeccompSection() throws Exception {
+    JsonNode linux = spec(false, List.of(), Seccomp.UNCONFINED, "amd64").path("linux");
+
+    assertThat(linux.has("seccomp")).isFalse();
+    assertThat(linux.has("maskedPaths")).as("the rest of the profile stays").isTrue();
+  }
+
+  private static JsonNode rule(JsonNode seccomp, String name) {
+    for (JsonNode r : seccomp.path("syscalls")) {
+      if (texts(r.path("names")).contains(name)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no rule for " + name);
+  }
+
   private static JsonNode spec(boolean hostNetwork, List<BindMount> mounts) throws Exception {
+    return spec(hostNetwork, mounts, Seccomp.DEFAULT, "amd64");
+  }
+
+  private static JsonNode spec(
+      boolean hostNetwork, List<BindMount> mounts, Seccomp seccomp, String arch) throws Exception {
     OciSpec.Inputs in =
         new OciSpec.Inputs(
             List.of("sh"),
@@ -107,7 +215,9 @@ class OciSpecTest {
             "web",
             mounts,
             "/bundle/hosts",
-            hostNetwork);
+            hostNetwork,
+            seccomp,
+            arch);
     return new ObjectMapper().readTree(OciSpec.json(in));
   }
 

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ public final class ContentStore implements AutoCloseable {
   private final Evictor evictor;
   private final DiskUsage disk;
   private final ResolvedTags tags;
+  private final List<BlobRemovalListener> removalListeners = new CopyOnWriteArrayList<>();
 
   private ContentStore(StoreConfig config, Clock clock, BlobIndex index, DiskUsage disk) {
     this.config = config;
@@ -338,6 +340,15 @@ public final class ContentStore implements AutoCloseable {
     return usage.snapshot();
   }
 
+  /** Tells {@code listener} of every blob removed from now on, until it is removed again. */
+  public void addRemovalListener(BlobRemovalListener listener) {
+    removalListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  public void removeRemovalListener(BlobRemovalListener listener) {
+    removalListeners.remove(listener);
+  }
+
   /** Runs eviction now, whatever the schedule, and reports what it freed. */
   public EvictionReport evict() throws IOException {
     return evictor.runOnce();
@@ -430,8 +441,26 @@ public final class ContentStore implements AutoCloseable {
     return info(digest).orElseThrow(() -> new BlobNotFoundException(digest));
   }
 
-  /** Deletes files and record; with {@code evicting}, only if the blob is still evictable. */
+  /**
+   * Deletes files and record; with {@code evicting}, only if the blob is still evictable. The
+   * removal listeners hear of it once the digest's lock is released.
+   */
   boolean remove(Digest digest, boolean evicting) throws IOException {
+    boolean removed = removeLocked(digest, evicting);
+    if (removed) {
+      for (BlobRemovalListener l : removalListeners) {
+        try {
+          l.removed(digest);
+        } catch (RuntimeException e) {
+          // The blob is gone either way; a listener's failure must not turn that into an error.
+          log.warn("a blob removal listener failed digest={}", digest, e);
+        }
+      }
+    }
+    return removed;
+  }
+
+  private boolean removeLocked(Digest digest, boolean evicting) throws IOException {
     ReentrantLock lock = lockOf(digest);
     lock.lock();
     try {

@@ -34,6 +34,26 @@ public final class SchemaVersions {
       int expected,
       String writtenBy)
       throws RocksDBException, IndexException {
+    check(db, cf, durable, dir, what, expected, expected, writtenBy);
+  }
+
+  /**
+   * Like {@link #check(RocksDB, ColumnFamilyHandle, WriteOptions, Path, String, int, String)}, but
+   * a database of a version from {@code oldestUpgradable} up to {@code expected} is taken and
+   * marked {@code expected}: for a caller whose newer schema only adds to the older one (a new
+   * column family the open created). A release that knows only the older version then refuses the
+   * database with the usual message instead of failing on what it does not know.
+   */
+  public static void check(
+      RocksDB db,
+      ColumnFamilyHandle cf,
+      WriteOptions durable,
+      Path dir,
+      String what,
+      int expected,
+      int oldestUpgradable,
+      String writtenBy)
+      throws RocksDBException, IndexException {
     byte[] raw = db.get(cf, KEY);
     if (raw == null) {
       SchemaVersion v =
@@ -46,6 +66,12 @@ public final class SchemaVersions {
       found = SchemaVersion.parseFrom(raw).getVersion();
     } catch (InvalidProtocolBufferException e) {
       throw new IndexException(what + " at " + dir + " has an unreadable schema version record");
+    }
+    if (found >= oldestUpgradable && found < expected) {
+      SchemaVersion v =
+          SchemaVersion.newBuilder().setVersion(expected).setWrittenBy(writtenBy).build();
+      db.put(cf, durable, KEY, v.toByteArray());
+      return;
     }
     if (found != expected) {
       throw new IndexException(

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,30 @@ class EvictionTest {
   private void read(Digest d) throws IOException {
     store.openRange(d, 0, -1).close();
     clock.advance(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void removalListeners_hearOfEvictedAndDeletedBlobs_andOneThatThrowsChangesNothing()
+      throws IOException {
+    // Over the disk's high watermark (not maxBytes, which would start eviction after a commit).
+    store =
+        ContentStore.open(StoreConfig.defaults(dir), clock, new StoreOnlyDisk(150 * KB, 10 * KB));
+    List<Digest> heard = new ArrayList<>();
+    store.addRemovalListener(
+        d -> {
+          throw new IllegalStateException("a broken listener");
+        });
+    store.addRemovalListener(heard::add);
+    Digest kept = putAt(1, 10 * KB);
+    store.pin(kept, "user");
+    Digest old = putAt(2, 60 * KB);
+    Digest recent = putAt(3, 60 * KB);
+    assertThat(store.evict().evicted()).containsExactly(old);
+
+    assertThat(store.delete(recent)).isTrue();
+
+    assertThat(heard).containsExactly(old, recent);
+    assertThat(store.contains(kept)).isTrue();
   }
 
   @Test
