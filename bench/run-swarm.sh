@@ -22,8 +22,10 @@
 # Environment (defaults in brackets):
 #   HOSTS [8], RATE [100mbit] (kbit, mbit or gbit), SIZE_MIB [200], LAYERS [4], RUNS [1],
 #   PHASES ["direct shoal"],
-#   WARMUP_MIB [8]  before the shoal phase every host pulls a warm-up image of that size through its
-#                   agent, not timed (warm JVMs and peer channels, cold caches); 0 measures cold JVMs,
+#   WARMUP_MIB [64] before the shoal phase every host pulls a warm-up image of that size through its
+#                   agent, not timed (warm JVMs and peer channels, cold caches); 0 measures cold JVMs.
+#                   Agents run for weeks; with 8 MiB the JIT compiler threads of 8 fresh JVMs were
+#                   still the largest CPU users during the timed pull (JFR),
 #   SEED [1]        the image's bytes: the same SEED gives the same digests, so the same home peers,
 #   LOGS            a directory to keep the agents' logs in,
 #   SHOAL_JAVA_OPTS the agents' JVM options [-Xms32m -Xmx256m -XX:+UseSerialGC]: 8 JVMs share 2 cores.
@@ -38,7 +40,7 @@ shopt -s inherit_errexit
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 hosts=${HOSTS:-8} rate=${RATE:-100mbit} size_mib=${SIZE_MIB:-200} layers=${LAYERS:-4}
-runs=${RUNS:-1} phases=${PHASES:-direct shoal} seed=${SEED:-1} logs=${LOGS:-} warmup_mib=${WARMUP_MIB:-8}
+runs=${RUNS:-1} phases=${PHASES:-direct shoal} seed=${SEED:-1} logs=${LOGS:-} warmup_mib=${WARMUP_MIB:-64}
 java_opts=${SHOAL_JAVA_OPTS:--Xms32m -Xmx256m -XX:+UseSerialGC}
 
 fail() { echo "run-swarm: $*" >&2; exit 1; }

@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Who holds what:</b> the peers that answered the planner's question, then the blob's home
- *       peer's list of holders, refreshed every {@link #REFRESH}; this agent announces its own
- *       pieces to the home as often, so the others find them.
+ *       peer's list of holders, refreshed every {@link #REFRESH} (less often in a large swarm: see
+ *       {@link #refreshEvery}); this agent announces its own pieces to the home as often, so the
+ *       others find them.
  *   <li><b>Piece table:</b> the SHA-256 of every piece, from a peer holding the blob complete (it
  *       verified the digest) or else from the home, which fetches it from the upstream. Every piece
  *       is checked against it on arrival; a peer whose piece does not match is avoided for {@link
@@ -76,6 +77,24 @@ final class SwarmDownload implements ParallelSource {
 
   /** Bytes of piece requests in flight at most (their buffers). */
   static final long MAX_BUFFERED = 64L << 20;
+
+  /** Sources per {@link #REFRESH} of the refresh interval: see {@link #refreshEvery}. */
+  static final int SOURCES_PER_REFRESH = 16;
+
+  /** The longest refresh interval, however large the swarm. */
+  static final Duration MAX_REFRESH = Duration.ofSeconds(2);
+
+  /**
+   * How often a download that knows {@code sources} peers asks the home again and announces its
+   * pieces. A home hears from every downloader of its blob each interval: with a thousand of them,
+   * every 250 ms would be twelve thousand calls a second. A download that knows many sources has
+   * many to ask meanwhile, so the interval grows with them, up to {@link #MAX_REFRESH}.
+   */
+  static Duration refreshEvery(int sources) {
+    long times = Math.max(1, sources / SOURCES_PER_REFRESH);
+    Duration d = REFRESH.multipliedBy(times);
+    return d.compareTo(MAX_REFRESH) > 0 ? MAX_REFRESH : d;
+  }
 
   /** Piece buffers kept for reuse at most. */
   static final int SPARE_BUFFERS = 8;
@@ -256,7 +275,7 @@ final class SwarmDownload implements ParallelSource {
           long now = System.nanoTime();
           if (now >= nextRefresh && !refreshing) {
             refresh();
-            nextRefresh = now + REFRESH.toNanos();
+            nextRefresh = now + refreshEvery(sources.size()).toNanos();
           }
           askTableIfNeeded();
           schedule();
