@@ -194,12 +194,7 @@ class SwarmTest {
     AgentMain liar = agents.get(0);
     // Only the liar holds the first two layers.
     for (LayeredImage.Layer l : image.layers().subList(0, 2)) {
-      liar.store()
-          .put(
-              l.descriptor().digest(),
-              new java.io.ByteArrayInputStream(l.blob()),
-              l.blob().length,
-              "application/octet-stream");
+      hold(liar, l);
     }
     liar.peerService().orElseThrow().corruptWhatItSends(true);
     proxy.resetCounts();
@@ -260,13 +255,7 @@ class SwarmTest {
     AgentMain reader = agentAt(ranking.get(1));
     AgentMain holder = agentAt(ranking.get(2));
     AgentMain bystander = agentAt(ranking.get(3));
-    holder
-        .store()
-        .put(
-            digest,
-            new java.io.ByteArrayInputStream(layer.blob()),
-            layer.blob().length,
-            "application/octet-stream");
+    hold(holder, layer);
     reader.planner().askAtMost(1); // a "large fleet": more live members than it may ask
     Map<AgentMain, Long> before = new java.util.HashMap<>();
     for (AgentMain a : agents) {
@@ -286,6 +275,17 @@ class SwarmTest {
     assertThat(proxy.blobBytes()).isZero();
   }
 
+  /** Puts {@code layer} into {@code agent}'s store, as if it had pulled it long ago. */
+  private static void hold(AgentMain agent, LayeredImage.Layer layer) throws IOException {
+    agent
+        .store()
+        .put(
+            layer.descriptor().digest(),
+            new java.io.ByteArrayInputStream(layer.blob()),
+            layer.blob().length,
+            "application/octet-stream");
+  }
+
   private AgentMain agentAt(HostPort address) {
     return agents.stream()
         .filter(a -> a.peerAddress().orElseThrow().equals(address))
@@ -300,13 +300,7 @@ class SwarmTest {
     AgentMain zoneA = agents.get(0);
     AgentMain zoneB = agents.get(AGENTS - 1);
     for (AgentMain holder : List.of(zoneA, zoneB)) {
-      holder
-          .store()
-          .put(
-              digest,
-              new java.io.ByteArrayInputStream(layer.blob()),
-              layer.blob().length,
-              "application/octet-stream");
+      hold(holder, layer);
     }
     AgentMain reader = agents.get(AGENTS - 2); // zone-b
     assertThat(Digest.sha256Of(get(reader, digest))).isEqualTo(digest);
