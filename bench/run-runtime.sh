@@ -211,7 +211,8 @@ timed() {
 # The three ways to start the container; each prints $line and exits.
 start_ctr() { timed ctr "$1" ctr --address "$csock" --namespace "$ns" run --rm --snapshotter "$snapshotter" "$image" "bench-$1" "${cmd[@]}"; }
 start_shoal() { timed shoal "$1" env SHOAL_SKIP_BUILD=1 ./shoal run --agent "$control" --rm "$image" -- "${cmd[@]}"; }
-# ./shoal's own options for CLI commands, without the launcher script (its java -version check).
+# ./shoal's own options for CLI commands, without the launcher script (its java -version check) and
+# without its class data sharing archive.
 start_java() {
   timed java "$1" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Dfile.encoding=UTF-8 \
     -jar "$agent_jar" run --agent "$control" --rm "$image" -- "${cmd[@]}"

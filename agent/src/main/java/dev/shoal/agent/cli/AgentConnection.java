@@ -38,13 +38,38 @@ final class AgentConnection {
   /** Runs one call against the agent. */
   <T> T call(java.util.Map<String, String> env, Call<T> call)
       throws ConfigException, FailureException {
-    HostPort address = address(env);
-    try (ControlClient client = new ControlClient(address)) {
+    try (Session session = open(env)) {
+      return session.call(call);
+    }
+  }
+
+  /**
+   * A connection for several calls in a row ({@code run}, its output, {@code rm}): one channel, one
+   * TCP and HTTP/2 handshake.
+   */
+  Session open(java.util.Map<String, String> env) throws ConfigException {
+    return new Session(new ControlClient(address(env)));
+  }
+
+  /** Calls over one connection to the agent, until closed. */
+  static final class Session implements AutoCloseable {
+    private final ControlClient client;
+
+    private Session(ControlClient client) {
+      this.client = client;
+    }
+
+    <T> T call(Call<T> call) throws FailureException {
       try {
         return call.run(client.call());
       } catch (StatusRuntimeException e) {
         throw new FailureException(client.explain(e));
       }
+    }
+
+    @Override
+    public void close() {
+      client.close();
     }
   }
 

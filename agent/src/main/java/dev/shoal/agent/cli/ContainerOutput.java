@@ -1,12 +1,10 @@
 package dev.shoal.agent.cli;
 
 import dev.shoal.core.cli.CliErrors.FailureException;
-import dev.shoal.core.config.ConfigException;
 import dev.shoal.proto.control.v1.LogsRequest;
 import dev.shoal.proto.control.v1.LogsResponse;
 import java.io.PrintStream;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,11 +26,10 @@ final class ContainerOutput {
   /**
    * Copies the output (until the container exits, with {@code follow}); returns the last message.
    */
-  LogsResponse copy(AgentConnection connection, Map<String, String> env, String id, boolean follow)
-      throws ConfigException, FailureException {
+  LogsResponse copy(AgentConnection.Session agent, String id, boolean follow)
+      throws FailureException {
     LogsRequest req = LogsRequest.newBuilder().setContainer(id).setFollow(follow).build();
-    return connection.call(
-        env,
+    return agent.call(
         stub -> {
           Iterator<LogsResponse> it =
               stub.withDeadlineAfter(FOLLOW_DEADLINE_DAYS, TimeUnit.DAYS).logs(req);

@@ -43,7 +43,9 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ConfigException, FailureException {
-    new ContainerOutput(stdout, stderr).copy(connection, env.variables(), container, follow);
+    try (AgentConnection.Session agent = connection.open(env.variables())) {
+      new ContainerOutput(stdout, stderr).copy(agent, container, follow);
+    }
     return 0;
   }
 }

@@ -119,9 +119,14 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws ConfigException, FailureException {
     RunRequest request = request();
+    try (AgentConnection.Session agent = connection.open(environment.variables())) {
+      return run(agent, request);
+    }
+  }
+
+  private int run(AgentConnection.Session agent, RunRequest request) throws FailureException {
     RunResponse r =
-        connection.call(
-            environment.variables(),
+        agent.call(
             stub -> stub.withDeadlineAfter(RUN_DEADLINE_MINUTES, TimeUnit.MINUTES).run(request));
     ContainerEntry c = r.getContainer();
     PrintWriter out = spec.commandLine().getOut();
@@ -130,14 +135,13 @@ public final class RunCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
-    // Ctrl-C while following stops the container too, as a foreground process would end.
+    // Ctrl-C while following stops the container too, as a foreground process would end; on a
+    // connection of its own, as this one may be in the middle of a call.
     Thread stopOnExit = new Thread(() -> stopQuietly(c.getId()), "shoal-run-stop");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     LogsResponse last;
     try {
-      last =
-          new ContainerOutput(stdout, stderr)
-              .copy(connection, environment.variables(), c.getId(), true);
+      last = new ContainerOutput(stdout, stderr).copy(agent, c.getId(), true);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -146,8 +150,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     if (remove) {
-      connection.call(
-          environment.variables(),
+      agent.call(
           stub ->
               stub.removeContainer(
                   RemoveContainerRequest.newBuilder().setContainer(c.getId()).build()));

@@ -7,6 +7,7 @@ import dev.shoal.core.registry.RegistryClientTuning;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,38 +26,61 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = ManifestVersion.class,
     description = "Shoal: peer-to-peer container image layer distribution.",
-    subcommands = {
-      AgentCommand.class,
-      StatusCommand.class,
-      BlobsCommand.class,
-      EvictCommand.class,
-      PinCommand.Pin.class,
-      PinCommand.Unpin.class,
-      PreheatCommand.class,
-      PullCommand.class,
-      RunCommand.class,
-      PsCommand.class,
-      StopCommand.class,
-      LogsCommand.class,
-      RmCommand.class,
-      AccountCommand.class,
-      KeyCommand.class,
-      LoginCommand.class,
-      LayerUsersCommand.class,
-      ImageReposCommand.class,
-      BuildCommand.class,
-      PushCommand.class,
-      DemoCommand.class,
-      VersionCommand.class,
-      HelpCommand.class
-    },
     footer = {"", "The origin registry has its own server: ./shoal origin --help"})
 public final class ShoalCli implements Callable<Integer> {
+  /** The commands, in the order help lists them. */
+  private static final List<Class<?>> COMMANDS =
+      List.of(
+          AgentCommand.class,
+          StatusCommand.class,
+          BlobsCommand.class,
+          EvictCommand.class,
+          PinCommand.Pin.class,
+          PinCommand.Unpin.class,
+          PreheatCommand.class,
+          PullCommand.class,
+          RunCommand.class,
+          PsCommand.class,
+          StopCommand.class,
+          LogsCommand.class,
+          RmCommand.class,
+          AccountCommand.class,
+          KeyCommand.class,
+          LoginCommand.class,
+          LayerUsersCommand.class,
+          ImageReposCommand.class,
+          BuildCommand.class,
+          PushCommand.class,
+          DemoCommand.class,
+          VersionCommand.class,
+          HelpCommand.class);
+
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     RegistryClientTuning.apply();
-    System.exit(commandLine(Environment.system()).execute(args));
+    Environment env = Environment.system();
+    Clock clock = Clock.systemUTC();
+    System.exit(
+        commandLine(env, clock, System.in, System.out, System.err, commandsFor(args))
+            .execute(args));
+  }
+
+  /**
+   * The command that {@code args} name, alone; all of them when they name none (help, usage errors,
+   * suggestions). Picocli reflects on every command it is given, and their classes and what they
+   * initialize (protobuf, Jackson) made up about half of a short command's start.
+   */
+  static List<Class<?>> commandsFor(String... args) {
+    if (args.length > 0 && !args[0].equals("help")) {
+      for (Class<?> c : COMMANDS) {
+        Command command = c.getAnnotation(Command.class);
+        if (command != null && command.name().equals(args[0])) {
+          return List.of(c);
+        }
+      }
+    }
+    return COMMANDS;
   }
 
   /**
@@ -80,6 +104,17 @@ public final class ShoalCli implements Callable<Integer> {
    */
   static CommandLine commandLine(
       Environment env, Clock clock, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+    return commandLine(env, clock, stdin, stdout, stderr, COMMANDS);
+  }
+
+  /** With only {@code commands} (see {@link #commandsFor}). */
+  static CommandLine commandLine(
+      Environment env,
+      Clock clock,
+      InputStream stdin,
+      PrintStream stdout,
+      PrintStream stderr,
+      List<Class<?>> commands) {
     IFactory defaults = CommandLine.defaultFactory();
     IFactory factory =
         new IFactory() {
@@ -164,9 +199,16 @@ public final class ShoalCli implements Callable<Integer> {
             return defaults.create(type);
           }
         };
-    CommandLine cli = CliErrors.configure(new CommandLine(new ShoalCli(), factory));
-    // Everything after IMAGE is the container's command, its options included.
-    cli.getSubcommands().get("run").setStopAtPositional(true);
+    CommandLine cli = new CommandLine(new ShoalCli(), factory);
+    for (Class<?> c : commands) {
+      cli.addSubcommand(c);
+    }
+    CliErrors.configure(cli);
+    CommandLine run = cli.getSubcommands().get("run");
+    if (run != null) {
+      // Everything after IMAGE is the container's command, its options included.
+      run.setStopAtPositional(true);
+    }
     return cli;
   }
 

@@ -45,7 +45,15 @@ import org.slf4j.LoggerFactory;
 final class ContainerCalls implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ContainerCalls.class);
   private static final int CHUNK = 64 << 10;
-  private static final Duration FOLLOW_POLL = Duration.ofMillis(200);
+
+  /**
+   * Bounds of the wait between two reads of a followed container's log files, which runc writes
+   * without telling us: a tenth of the time since the last output, so that a line after a pause
+   * waits at most about 10% of that pause, and an idle follower reads 5 times a second.
+   */
+  static final Duration FOLLOW_POLL_MIN = Duration.ofMillis(10);
+
+  static final Duration FOLLOW_POLL_MAX = Duration.ofMillis(200);
 
   private final Containers containers;
   private final ExecutorService streams =
@@ -148,6 +156,7 @@ final class ContainerCalls implements AutoCloseable {
   private void stream(
       LogCursor cursor, boolean follow, ServerCallStreamObserver<LogsResponse> call, Object ready) {
     try {
+      long lastOutput = System.nanoTime();
       while (!call.isCancelled()) {
         // Read after learning it is not running: then nothing it wrote can come later.
         boolean running = cursor.running();
@@ -166,12 +175,13 @@ final class ContainerCalls implements AutoCloseable {
                   .build());
         }
         if (!chunks.isEmpty()) {
+          lastOutput = System.nanoTime();
           continue;
         }
         if (!follow || !running) {
           break;
         }
-        cursor.awaitExit(FOLLOW_POLL);
+        cursor.awaitExit(followPoll(Duration.ofNanos(System.nanoTime() - lastOutput)));
       }
       if (call.isCancelled() || !awaitReady(call, ready)) {
         return;
@@ -194,12 +204,21 @@ final class ContainerCalls implements AutoCloseable {
     }
   }
 
+  /** How long to wait before reading a followed log again, {@code idle} after its last output. */
+  static Duration followPoll(Duration idle) {
+    Duration d = idle.dividedBy(10);
+    if (d.compareTo(FOLLOW_POLL_MIN) < 0) {
+      return FOLLOW_POLL_MIN;
+    }
+    return d.compareTo(FOLLOW_POLL_MAX) > 0 ? FOLLOW_POLL_MAX : d;
+  }
+
   /** Waits until the client takes more; false when it cancelled. */
   private static boolean awaitReady(ServerCallStreamObserver<LogsResponse> call, Object ready)
       throws InterruptedException {
     synchronized (ready) {
       while (!call.isReady() && !call.isCancelled()) {
-        ready.wait(FOLLOW_POLL.toMillis());
+        ready.wait(FOLLOW_POLL_MAX.toMillis());
       }
     }
     return !call.isCancelled();

@@ -41,6 +41,20 @@ class ShoalCliTest {
   }
 
   @Test
+  void commandsFor_aCommandIsThatCommandAlone() {
+    assertThat(ShoalCli.commandsFor("run", "--rm", "busybox")).containsExactly(RunCommand.class);
+    assertThat(ShoalCli.commandsFor("version")).containsExactly(VersionCommand.class);
+  }
+
+  @Test
+  void commandsFor_helpOptionsAndUnknownWordsGetEveryCommand() {
+    assertThat(ShoalCli.commandsFor("help")).hasSizeGreaterThan(20).contains(RunCommand.class);
+    assertThat(ShoalCli.commandsFor("--help")).hasSizeGreaterThan(20);
+    assertThat(ShoalCli.commandsFor("frobnicate")).hasSizeGreaterThan(20);
+    assertThat(ShoalCli.commandsFor()).hasSizeGreaterThan(20);
+  }
+
+  @Test
   void noCommand_isAUsageErrorOnOneLine() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("shoal: a command is needed (run: shoal help)\n");
