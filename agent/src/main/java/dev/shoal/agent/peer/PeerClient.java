@@ -157,6 +157,10 @@ final class PeerClient implements AutoCloseable {
   void checkHealth(Duration deadline, boolean reconnectNow, Consumer<Health> done) {
     if (reconnectNow) {
       channel.resetConnectBackoff();
+    } else {
+      // A channel waiting out its backoff fails the probe at once with the old error: the probe
+      // would count a restart that is already over as another miss.
+      redialIfWaiting();
     }
     health
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
