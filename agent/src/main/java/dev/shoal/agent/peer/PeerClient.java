@@ -97,6 +97,18 @@ final class PeerClient implements AutoCloseable {
     return System.nanoTime() - lastHeard <= RECENTLY.toNanos();
   }
 
+  /**
+   * Whether a call that failed with {@code status} says the peer is gone, rather than that it
+   * answered no: it refuses connections, or is connected and does not answer. One still being
+   * dialled (a busy host's first handshake) is not gone, nor one that is sending this agent other
+   * messages right now (the answer waits behind them).
+   */
+  boolean gone(Status status) {
+    Status.Code code = status.getCode();
+    return code == Status.Code.UNAVAILABLE
+        || (code == Status.Code.DEADLINE_EXCEEDED && connected() && !heardRecently());
+  }
+
   /** Notes the time of every header and message any call receives from the peer. */
   private final class HeardInterceptor implements ClientInterceptor {
     @Override

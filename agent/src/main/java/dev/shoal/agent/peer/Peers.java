@@ -214,21 +214,7 @@ public final class Peers implements AutoCloseable {
 
   /** The blob's home among the live members and this agent; empty when that is this agent. */
   Optional<PeerClient> home(Digest digest) {
-    List<PeerClient> live = live();
-    HostPort me = self;
-    HostPort best = me;
-    long bestScore = score(me, digest);
-    for (PeerClient c : live) {
-      long s = score(c.address(), digest);
-      if (Long.compareUnsigned(s, bestScore) > 0) {
-        best = c.address();
-        bestScore = s;
-      }
-    }
-    HostPort home = best;
-    return home.equals(me)
-        ? Optional.empty()
-        : live.stream().filter(c -> c.address().equals(home)).findFirst();
+    return homes(digest, 1).stream().findFirst();
   }
 
   /**
@@ -237,29 +223,29 @@ public final class Peers implements AutoCloseable {
    * this agent is the home.
    */
   List<PeerClient> homes(Digest digest, int n) {
-    HostPort me = self;
-    long mine = score(me, digest);
+    long mine = score(self, digest);
     List<PeerClient> above = new ArrayList<>();
     for (PeerClient c : live()) {
       if (Long.compareUnsigned(score(c.address(), digest), mine) > 0) {
         above.add(c);
       }
     }
-    above.sort(
-        Comparator.comparing(
-            (PeerClient c) -> score(c.address(), digest), (a, b) -> Long.compareUnsigned(b, a)));
+    above.sort(Comparator.comparing(PeerClient::address, bestFirst(digest)));
     return List.copyOf(above.subList(0, Math.min(n, above.size())));
   }
 
   /** Members ordered by their score for {@code digest}, best first (for tests and tools). */
   List<HostPort> ranking(Digest digest) {
-    HostPort me = self;
     List<HostPort> all = new ArrayList<>(clients.keySet());
-    all.add(me);
-    all.sort(
-        Comparator.comparing(
-            (HostPort h) -> score(h, digest), (a, b) -> Long.compareUnsigned(b, a)));
+    all.add(self);
+    all.sort(bestFirst(digest));
     return all;
+  }
+
+  /** Rendezvous order for {@code digest}: the highest score first. */
+  private static Comparator<HostPort> bestFirst(Digest digest) {
+    return Comparator.comparing(
+        (HostPort h) -> score(h, digest), (a, b) -> Long.compareUnsigned(b, a));
   }
 
   /** The connection to member {@code address}, if it is one of the others. */

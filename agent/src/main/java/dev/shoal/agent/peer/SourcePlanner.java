@@ -13,7 +13,6 @@ import dev.shoal.proto.peer.v1.HaveRequest;
 import dev.shoal.proto.peer.v1.HaveResponse;
 import dev.shoal.proto.peer.v1.Holder;
 import dev.shoal.proto.peer.v1.HoldersRequest;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,25 +127,13 @@ public final class SourcePlanner implements AutoCloseable {
             digest,
             home.address(),
             e.getStatus());
-        if (!unreachable(e.getStatus(), home)) {
+        if (!home.gone(e.getStatus())) {
           return origin; // it answered: the upstream refused it, and would refuse this agent too
         }
         peers.markDown(home);
       }
     }
     return origin;
-  }
-
-  /**
-   * Whether a failed call says the peer is gone, rather than that it answered no: it refuses
-   * connections, or is connected and does not answer. One still being dialled (a busy host's first
-   * handshake) is not gone, nor one that is sending this agent other messages right now (the answer
-   * waits behind them).
-   */
-  private static boolean unreachable(Status status, PeerClient peer) {
-    Status.Code code = status.getCode();
-    return code == Status.Code.UNAVAILABLE
-        || (code == Status.Code.DEADLINE_EXCEEDED && peer.connected() && !peer.heardRecently());
   }
 
   /**
@@ -201,7 +188,7 @@ public final class SourcePlanner implements AutoCloseable {
                 try {
                   return p.blocking(askTimeout).have(ask);
                 } catch (StatusRuntimeException e) {
-                  if (unreachable(e.getStatus(), p)) {
+                  if (p.gone(e.getStatus())) {
                     peers.markDown(p);
                   }
                   log.info("peer did not answer peer={} error={}", p.address(), e.getStatus());
