@@ -16,6 +16,7 @@ import dev.shoal.core.config.HostPort;
 import dev.shoal.core.oci.Descriptor;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.FreePorts;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
 import dev.shoal.proto.control.v1.PullProgress;
@@ -116,7 +117,8 @@ class PullCommandTest {
 
   @Test
   void pull_fromASecondAgent_takesTheBytesFromThePeer() throws Exception {
-    List<HostPort> ports = freePorts(2);
+    List<HostPort> ports =
+        FreePorts.take(2).stream().map(p -> new HostPort("127.0.0.1", p)).toList();
     // Agent 0 knows no other member: it pulls everything from the upstream. Agent 1 knows agent 0,
     // which then holds every blob: peers come before the upstream.
     AgentMain a = agent(0, ports.subList(0, 1), ports.get(0));
@@ -318,22 +320,5 @@ class PullCommandTest {
     cli.setOut(new PrintWriter(o, true));
     cli.setErr(new PrintWriter(e, true));
     return new Result(cli.execute(args), o, e);
-  }
-
-  private static List<HostPort> freePorts(int n) throws Exception {
-    List<HostPort> ports = new ArrayList<>();
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        held.add(s);
-        ports.add(new HostPort("127.0.0.1", s.getLocalPort()));
-      }
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
-      }
-    }
-    return ports;
   }
 }

@@ -10,6 +10,7 @@ import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
+import dev.shoal.core.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -49,7 +50,7 @@ class PeerHealthTest {
 
   @BeforeEach
   void start() throws Exception {
-    ports = freePorts(3);
+    ports = FreePorts.take(3).stream().map(p -> new HostPort("127.0.0.1", p)).toList();
     for (int i = 0; i < 3; i++) {
       agents.add(start(i));
     }
@@ -223,19 +224,5 @@ class PeerHealthTest {
         .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
         .findFirst()
         .orElseThrow(() -> new AssertionError(name + " not in /metrics"));
-  }
-
-  private static List<HostPort> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }

@@ -7,13 +7,12 @@ import dev.shoal.agent.tls.FleetCerts;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.FreePorts;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -81,7 +80,7 @@ class SwarmIT {
     image = LayeredImage.random(11, 3 << 20, 5 << 20, 2 << 20);
     image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
     proxy = UpstreamProxy.start(cncf.baseUri());
-    peerPorts = freePorts(AGENTS);
+    peerPorts = FreePorts.take(AGENTS).stream().map(p -> new HostPort("127.0.0.1", p)).toList();
     String[] hosts = new String[AGENTS];
     for (int i = 0; i < AGENTS; i++) {
       hosts[i] = "agent" + i;
@@ -91,7 +90,7 @@ class SwarmIT {
     for (int i = 0; i < AGENTS; i++) {
       Process p = startAgent(i, "");
       agents.add(p);
-      ready.add(listening(p));
+      ready.add(listening(p, i));
     }
     for (CompletableFuture<URI> r : ready) {
       mirrors.add(r.get(60, TimeUnit.SECONDS));
@@ -125,7 +124,7 @@ class SwarmIT {
     assertThat(agents.get(i).waitFor(20, TimeUnit.SECONDS)).isTrue();
     Process p = startAgent(i, javaOpts, members);
     agents.set(i, p);
-    mirrors.set(i, listening(p).get(60, TimeUnit.SECONDS));
+    mirrors.set(i, listening(p, i).get(60, TimeUnit.SECONDS));
   }
 
   private Process startAgent(int i, String javaOpts) throws IOException {
@@ -413,7 +412,9 @@ class SwarmIT {
     throw last;
   }
 
-  private static CompletableFuture<URI> listening(Process p) {
+  /** The mirror's address once agent {@code i} prints it; fails with its log's tail if it exits. */
+  private CompletableFuture<URI> listening(Process p, int i) {
+    Path log = dir.resolve("agent" + i + ".log");
     CompletableFuture<URI> out = new CompletableFuture<>();
     Thread t =
         new Thread(
@@ -430,7 +431,8 @@ class SwarmIT {
               } catch (IOException e) {
                 // The agent is gone.
               } finally {
-                out.completeExceptionally(new IOException("agent exited before listening"));
+                out.completeExceptionally(
+                    new IOException("agent" + i + " exited before listening:\n" + tail(log)));
               }
             },
             "swarm-it-stdout");
@@ -439,17 +441,12 @@ class SwarmIT {
     return out;
   }
 
-  private static List<HostPort> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
+  private static String tail(Path log) {
     try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.shoal.core.config.HostPort;
 import dev.shoal.core.digest.Digest;
 import dev.shoal.core.registry.RegistryClient;
 import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.FreePorts;
 import dev.shoal.core.testing.LayeredImage;
 import dev.shoal.core.testing.UpstreamProxy;
 import dev.shoal.proto.control.v1.PreheatRequest;
@@ -22,7 +23,6 @@ import dev.shoal.proto.control.v1.PreheatedBlob;
 import dev.shoal.proto.control.v1.StatusRequest;
 import dev.shoal.proto.control.v1.StatusResponse;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +85,8 @@ class SwarmTest {
     image = LayeredImage.sample(7);
     image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
     proxy = UpstreamProxy.start(cncf.baseUri());
-    List<HostPort> peerPorts = freePorts(AGENTS);
+    List<HostPort> peerPorts =
+        FreePorts.take(AGENTS).stream().map(p -> new HostPort("127.0.0.1", p)).toList();
     for (int i = 0; i < AGENTS; i++) {
       agents.add(
           AgentMain.start(
@@ -390,19 +391,5 @@ class SwarmTest {
       throw new IOException("GET " + uri + ": " + r.statusCode() + " " + new String(r.body()));
     }
     return r.body();
-  }
-
-  private static List<HostPort> freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().map(s -> new HostPort("127.0.0.1", s.getLocalPort())).toList();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }

@@ -5,8 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.shoal.core.registry.Credentials;
 import dev.shoal.core.registry.RegistryClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +64,7 @@ public final class CncfRegistry implements AutoCloseable {
   public static CncfRegistry start(Path dir, String user, String password)
       throws IOException, InterruptedException {
     requireNonNull(dir, "dir");
-    int port = freePort();
+    int port = FreePorts.one();
     Path storage = Files.createDirectories(dir.resolve("storage"));
     StringBuilder config = new StringBuilder();
     config
@@ -172,11 +170,5 @@ public final class CncfRegistry implements AutoCloseable {
       throw new IOException("htpasswd failed: " + out);
     }
     return out.strip() + "\n";
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
