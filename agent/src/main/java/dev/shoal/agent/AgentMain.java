@@ -117,6 +117,24 @@ public final class AgentMain implements AutoCloseable {
           "shoal_agent_peers_answering",
           "Other agents whose last gRPC health check answered SERVING.",
           () -> swarm.planner().peers().answering());
+      swarm
+          .service()
+          .ifPresent(
+              peer -> {
+                registry.gauge(
+                    "shoal_agent_peer_uploads",
+                    "Piece uploads to other agents in progress.",
+                    peer::uploading);
+                registry.counter(
+                    "shoal_agent_peer_busy_refusals_total",
+                    "Piece requests refused because every upload slot was in use.",
+                    peer::busyRefusals);
+                registry.counter(
+                    "shoal_agent_peer_pieces_sent_on_total",
+                    "Requests for a piece still on its way from the upstream, sent on to the agent"
+                        + " that asked for it first.",
+                    peer::relayed);
+              });
       MirrorConfig mc = config.mirror();
       mirror.open(
           new MirrorApi(

@@ -52,14 +52,33 @@ final class PeerClient implements AutoCloseable {
 
   private final HostPort address;
   private final ManagedChannel channel;
+  private final ManagedChannel bulk;
   private final PeerGrpc.PeerStub async;
+  private final PeerGrpc.PeerStub pieces;
   private final PeerGrpc.PeerBlockingStub blocking;
   private final HealthGrpc.HealthStub health;
   private volatile long lastHeard = System.nanoTime() - RECENTLY.toNanos() - 1;
+  private volatile int uploads; // as the peer last said; nothing until it says
 
-  /** {@code tls}: the client side of mTLS; empty: plaintext (the lab setting). */
+  /**
+   * {@code tls}: the client side of mTLS; empty: plaintext (the lab setting).
+   *
+   * <p>Two connections: one for pieces, one for everything else (questions, announcements, health).
+   * A peer whose uplink is full has megabytes of pieces queued in its socket for this agent; on one
+   * connection, the answer to "who holds what" waited behind them for seconds, so downloaders went
+   * on asking the busy peer for pieces others already had.
+   */
   PeerClient(HostPort address, Optional<SslContext> tls) {
     this.address = address;
+    this.channel = dial(address, tls);
+    this.bulk = dial(address, tls);
+    this.async = PeerGrpc.newStub(channel);
+    this.pieces = PeerGrpc.newStub(bulk);
+    this.blocking = PeerGrpc.newBlockingStub(channel);
+    this.health = HealthGrpc.newStub(channel);
+  }
+
+  private ManagedChannel dial(HostPort address, Optional<SslContext> tls) {
     NettyChannelBuilder b =
         NettyChannelBuilder.forAddress(address.host(), address.port())
             .maxInboundMessageSize(MAX_MESSAGE);
@@ -69,10 +88,7 @@ final class PeerClient implements AutoCloseable {
     } else {
       b.usePlaintext();
     }
-    this.channel = b.build();
-    this.async = PeerGrpc.newStub(channel);
-    this.blocking = PeerGrpc.newBlockingStub(channel);
-    this.health = HealthGrpc.newStub(channel);
+    return b.build();
   }
 
   HostPort address() {
@@ -109,7 +125,15 @@ final class PeerClient implements AutoCloseable {
         || (code == Status.Code.DEADLINE_EXCEEDED && connected() && !heardRecently());
   }
 
-  /** Notes the time of every header and message any call receives from the peer. */
+  /** How many piece uploads the peer was serving when it last answered (see {@link UploadLoad}). */
+  int uploads() {
+    return uploads;
+  }
+
+  /**
+   * Notes the time of every header and message any call receives from the peer, and the upload
+   * count its headers carry.
+   */
   private final class HeardInterceptor implements ClientInterceptor {
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(
@@ -122,6 +146,10 @@ final class PeerClient implements AutoCloseable {
                 @Override
                 public void onHeaders(Metadata h) {
                   lastHeard = System.nanoTime();
+                  int n = UploadLoad.read(h);
+                  if (n >= 0) {
+                    uploads = n;
+                  }
                   super.onHeaders(h);
                 }
 
@@ -141,6 +169,14 @@ final class PeerClient implements AutoCloseable {
   PeerGrpc.PeerStub async(Duration deadline) {
     redialIfWaiting();
     return async.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** An async stub for piece transfers (on their own connection), ending after {@code deadline}. */
+  PeerGrpc.PeerStub pieces(Duration deadline) {
+    if (bulk.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+      bulk.resetConnectBackoff();
+    }
+    return pieces.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A blocking stub whose calls end after {@code deadline}. */
@@ -221,5 +257,6 @@ final class PeerClient implements AutoCloseable {
   @Override
   public void close() {
     channel.shutdownNow();
+    bulk.shutdownNow();
   }
 }

@@ -33,6 +33,7 @@ import dev.shoal.proto.peer.v1.PieceData;
 import dev.shoal.proto.peer.v1.PieceHashesRequest;
 import dev.shoal.proto.peer.v1.PieceHashesResponse;
 import dev.shoal.proto.peer.v1.ReadPiecesRequest;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -98,6 +99,11 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       new java.util.concurrent.Semaphore(UPLOAD_SLOTS);
   // Where this agent's own downloads come from; set once the swarm is wired.
   private volatile SourcePlanner planner;
+  private final FirstCopies firstCopies = new FirstCopies();
+  private final java.util.concurrent.atomic.LongAdder relayed =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder busyRefusals =
+      new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder haveAsked =
       new java.util.concurrent.atomic.LongAdder();
   // Piece tables of complete blobs, made once from the file when first asked for.
@@ -139,6 +145,28 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
   }
 
   /** How many {@code Have} calls this agent answered: what other agents' planning costs it. */
+  /** Piece requests refused because every upload slot was in use. */
+  public long busyRefusals() {
+    return busyRefusals.sum();
+  }
+
+  /**
+   * Test hook: takes every upload slot ({@code true}) or gives them back, as if this agent were
+   * busy uploading to others.
+   */
+  void occupyUploadSlots(boolean busy) {
+    if (busy) {
+      slots.acquireUninterruptibly(UPLOAD_SLOTS);
+    } else {
+      slots.release(UPLOAD_SLOTS);
+    }
+  }
+
+  /** Piece requests sent on to the peer that got the piece first (see {@link FirstCopies}). */
+  public long relayed() {
+    return relayed.sum();
+  }
+
   public long haveAsked() {
     return haveAsked.sum();
   }
@@ -229,6 +257,16 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     }
   }
 
+  /** Piece uploads in progress: what every answer tells the asker (see {@link UploadLoad}). */
+  public int uploading() {
+    return UPLOAD_SLOTS - slots.availablePermits();
+  }
+
+  /** This service with every answer telling the asker {@link #uploading()}: what to serve. */
+  public io.grpc.BindableService reportingLoad() {
+    return () -> io.grpc.ServerInterceptors.intercept(this, UploadLoad.reporter(this::uploading));
+  }
+
   @Override
   public void readPieces(ReadPiecesRequest request, StreamObserver<PieceData> response) {
     ServerCallStreamObserver<PieceData> call = (ServerCallStreamObserver<PieceData>) response;
@@ -243,6 +281,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     call.setOnCancelHandler(wake);
     boolean slotted = request.getCount() > 0;
     if (slotted && !slots.tryAcquire()) {
+      busyRefusals.increment();
       call.onError(
           Status.RESOURCE_EXHAUSTED
               .withDescription("busy: " + UPLOAD_SLOTS + " uploads running")
@@ -253,6 +292,19 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
     try {
       Digest digest = digest(request.getDigest());
       Reader reader = open(digest);
+      if (slotted && reader.fetch != null && reader.fetch.inOrder()) {
+        Optional<String> relay =
+            firstCopies.relayFor(reader.fetch, request.getFirstPiece(), request.getReader());
+        if (relay.isPresent()) {
+          reader.file.close();
+          relayed.increment();
+          Metadata trailers = new Metadata();
+          trailers.put(FirstCopies.RELAY, relay.get());
+          throw Status.ALREADY_EXISTS
+              .withDescription("piece " + request.getFirstPiece() + " went to " + relay.get())
+              .asException(trailers);
+        }
+      }
       unsubscribe = reader.fetch == null ? unsubscribe : reader.fetch.subscribe(wake);
       try (FileChannel file = reader.file) {
         int pieceSize = PieceSizes.forSize(reader.size);
@@ -266,7 +318,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
               .withDescription("no piece " + request.getFirstPiece())
               .asException();
         }
-        send(call, signal, reader, file, pos, end, request.getCount() > 0);
+        send(call, signal, reader, file, pos, end, slotted);
       }
       call.onCompleted();
     } catch (StatusException e) {

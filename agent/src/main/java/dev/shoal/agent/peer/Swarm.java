@@ -117,7 +117,7 @@ public final class Swarm implements AutoCloseable {
           GrpcServer.start(
               "peer.listen",
               config.listen().get(),
-              List.of(service, health.getHealthService()),
+              List.of(service.reportingLoad(), health.getHealthService()),
               PeerService.MAX_REQUEST,
               tls.isPresent() ? Optional.of(tls.get().serverContext()) : Optional.empty());
       self = server.address();

@@ -19,6 +19,7 @@ import dev.shoal.proto.peer.v1.PieceData;
 import dev.shoal.proto.peer.v1.PieceHashesRequest;
 import dev.shoal.proto.peer.v1.PieceHashesResponse;
 import dev.shoal.proto.peer.v1.ReadPiecesRequest;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -35,6 +36,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -62,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *       order), then the rarest among the holders, at random among equals, so that downloaders take
  *       different pieces and pass them on to each other.
  *   <li><b>Load:</b> at most {@link #PER_PEER} requests per peer and {@link #MAX_BUFFERED} bytes in
- *       flight; nearest peers (zone, region) first, the home (busy fetching) last.
+ *       flight; nearest peers (zone, region) first, the home (busy fetching) last, then the peer
+ *       serving fewest uploads (it says in every answer: {@link UploadLoad}).
  *   <li><b>Endgame:</b> when every missing piece is asked for, idle peers are asked for the same
  *       pieces; the first copy wins and the others are cancelled.
  *   <li><b>Give-up:</b> when no piece arrived for the stall bound, or no holder is left, {@link
@@ -72,8 +75,8 @@ import org.slf4j.LoggerFactory;
 final class SwarmDownload implements ParallelSource {
   private static final Logger log = LoggerFactory.getLogger(SwarmDownload.class);
 
-  /** Piece requests in flight per peer. */
-  static final int PER_PEER = 3;
+  /** Piece requests in flight per peer; {@code -Dshoal.perPeer=N} changes it for measurements. */
+  static final int PER_PEER = Integer.getInteger("shoal.perPeer", 3);
 
   /** Bytes of piece requests in flight at most (their buffers). */
   static final long MAX_BUFFERED = 64L << 20;
@@ -107,6 +110,9 @@ final class SwarmDownload implements ParallelSource {
 
   private static final long MIN_PATIENCE = Duration.ofMillis(100).toNanos();
 
+  /** The least time a peer the home sent us to gets for a piece: see {@code relayPatience}. */
+  static final Duration RELAY_PATIENCE = Duration.ofSeconds(2);
+
   /** How long a peer that said it is busy is not asked again. */
   static final Duration BUSY_PAUSE = Duration.ofMillis(100);
 
@@ -119,6 +125,12 @@ final class SwarmDownload implements ParallelSource {
     BitSet pieces = new BitSet();
     boolean complete;
     boolean fetching; // downloading from the upstream in order: its next pieces come soon
+    // Pieces the fetching home sent to this peer first, telling us to take them from it: it serves
+    // each as soon as it holds it.
+    final BitSet promised = new BitSet();
+    // Pieces this peer (the fetching home) sent on to another: not asked of it again unless that
+    // one fails.
+    final BitSet sentOn = new BitSet();
     int distance = 2;
     int inFlight;
     int failures;
@@ -131,6 +143,11 @@ final class SwarmDownload implements ParallelSource {
 
     boolean has(int piece) {
       return complete || pieces.get(piece);
+    }
+
+    /** Whether {@code piece} may be asked of this peer now or soon. */
+    boolean offers(int piece) {
+      return !sentOn.get(piece) && (has(piece) || promised.get(piece));
     }
   }
 
@@ -551,7 +568,7 @@ final class SwarmDownload implements ParallelSource {
         }
         int holders = 0;
         for (Source s : sources.values()) {
-          if (!s.dropped && (s.has(i) || soonFrom(s, i))) {
+          if (!s.dropped && (s.offers(i) || soonFrom(s, i))) {
             holders++;
           }
         }
@@ -617,12 +634,14 @@ final class SwarmDownload implements ParallelSource {
 
     /** The best peer with a free slot for {@code piece}, other than {@code not}. */
     private Source pick(int piece, Source not) {
+      long now = System.nanoTime();
       Source best = null;
       for (Source s : sources.values()) {
         if (s == not
             || s.dropped
             || s.inFlight >= PER_PEER
-            || !(s.has(piece) || soonFrom(s, piece))) {
+            || (s.busyUntil != 0 && now - s.busyUntil < 0)
+            || !(s.offers(piece) || soonFrom(s, piece))) {
           continue;
         }
         if (best == null || better(s, best)) {
@@ -632,6 +651,7 @@ final class SwarmDownload implements ParallelSource {
       return best;
     }
 
+    /** Nearer first; then not the blob's home; then the less loaded uplink; then at random. */
     private boolean better(Source a, Source b) {
       if (a.distance != b.distance) {
         return a.distance < b.distance;
@@ -641,26 +661,82 @@ final class SwarmDownload implements ParallelSource {
       if (aHome != bHome) {
         return !aHome; // the home is busy fetching for everyone
       }
-      if (a.inFlight != b.inFlight) {
-        return a.inFlight < b.inFlight;
+      int aLoad = load(a);
+      int bLoad = load(b);
+      if (aLoad != bLoad) {
+        return aLoad < bLoad;
       }
       return ThreadLocalRandom.current().nextBoolean();
     }
 
+    /**
+     * How busy a source's uplink is, as far as this download knows: the uploads it said it serves
+     * (to anyone, for any blob) when it last answered, or this download's own requests to it when
+     * more were asked since.
+     */
+    private static int load(Source s) {
+      return Math.max(s.client.uploads(), s.inFlight);
+    }
+
     private void request(int piece, Source s) {
-      Request r = new Request(piece, s, buffer(target.lengthOf(piece)));
+      boolean relayed = !s.has(piece) && s.promised.get(piece);
+      Request r = new Request(piece, s, buffer(target.lengthOf(piece)), relayed);
       inFlight.computeIfAbsent(piece, p -> new ArrayList<>()).add(r);
       s.inFlight++;
       buffered += r.length;
+      HostPort self = peers.self();
       s.client
-          .async(stall.multipliedBy(3))
+          .pieces(relayed ? relayPatience() : stall.multipliedBy(3))
           .readPieces(
               ReadPiecesRequest.newBuilder()
                   .setDigest(digest.toString())
                   .setFirstPiece(piece)
                   .setCount(1)
+                  .setReader(self.port() == 0 ? "" : self.toString())
                   .build(),
               r);
+    }
+
+    /**
+     * How long a peer the home sent us to may take with a piece it is itself still receiving before
+     * the home is asked again: a few usual piece times, at least {@link #RELAY_PATIENCE}.
+     */
+    private Duration relayPatience() {
+      return Duration.ofNanos(Math.max(RELAY_PATIENCE.toNanos(), 4 * pieceNanos));
+    }
+
+    /**
+     * The fetching home sent {@code piece} to another peer first and said so: that one is asked for
+     * it, and the home not again, unless it fails. A peer this agent cannot reach (or itself) means
+     * asking the home again, which then serves it.
+     */
+    private void sentOn(Request r, Metadata trailers) {
+      Source home = r.source;
+      String relay = trailers == null ? null : trailers.get(FirstCopies.RELAY);
+      Optional<PeerClient> to = Optional.empty();
+      if (relay != null) {
+        try {
+          HostPort address = HostPort.parse("relay", relay);
+          if (!address.equals(peers.self())) {
+            to = peers.client(address);
+          }
+        } catch (ConfigException e) {
+          log.debug("home named no usable relay digest={} relay={}", digest, relay);
+        }
+      }
+      if (to.isEmpty() || source(to.get()).dropped) {
+        return; // asked of the home again, which serves a reader it sent on once
+      }
+      home.sentOn.set(r.piece);
+      source(to.get()).promised.set(r.piece);
+    }
+
+    /** A peer the home sent us to did not deliver {@code piece}: the home is asked again. */
+    private void relayFailed(Request r) {
+      r.source.promised.clear(r.piece);
+      for (Source s : sources.values()) {
+        s.sentOn.clear(r.piece);
+      }
     }
 
     private void finished(Request r) {
@@ -748,9 +824,18 @@ final class SwarmDownload implements ParallelSource {
         return;
       }
       Source s = r.source;
+      if (Status.fromThrowable(t).getCode() == Status.Code.ALREADY_EXISTS) {
+        sentOn(r, Status.trailersFromThrowable(t));
+        return;
+      }
       if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
         // Busy with other readers: not a failure; it is asked again after a pause.
         s.busyUntil = System.nanoTime() + BUSY_PAUSE.toNanos();
+        return;
+      }
+      if (r.relayed) {
+        // Not the peer's failure: it may not have received the piece in time itself.
+        relayFailed(r);
         return;
       }
       s.failures++;
@@ -820,15 +905,17 @@ final class SwarmDownload implements ParallelSource {
       final int length;
       final long started = System.nanoTime();
       final ByteBuffer data;
+      final boolean relayed; // asked of a peer the home sent us to, before it held the piece
       private volatile ClientCallStreamObserver<ReadPiecesRequest> call;
       volatile boolean cancelled;
       private boolean bad;
 
-      Request(int piece, Source source, ByteBuffer data) {
+      Request(int piece, Source source, ByteBuffer data, boolean relayed) {
         this.piece = piece;
         this.source = source;
         this.length = data.remaining();
         this.data = data;
+        this.relayed = relayed;
       }
 
       @Override

@@ -190,6 +190,55 @@ class SwarmTest {
   }
 
   @Test
+  void aPieceOnItsWayFromTheUpstream_leavesTheHomeOnce_andTheOthersPassItOn() throws Exception {
+    LayeredImage.Layer layer = image.layers().get(1);
+    Digest digest = layer.descriptor().digest();
+    long size = layer.blob().length;
+    AgentMain home = agents.get(homeOf(digest));
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(64 * 1024);
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS);
+    try {
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (AgentMain a : agents) {
+        pulls.add(pool.submit(() -> get(a, digest)));
+      }
+      assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
+      // Every other agent asks the home for the first piece while it is still on its way: the
+      // first asker gets it, the others are sent to that one.
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> home.peerService().orElseThrow().relayed() >= AGENTS - 2);
+      hold.release();
+      for (Future<byte[]> f : pulls) {
+        assertThat(Digest.sha256Of(f.get(60, TimeUnit.SECONDS))).isEqualTo(digest);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(proxy.blobBytes()).isEqualTo(size);
+    String fromHome = "peer " + home.peerAddress().orElseThrow();
+    long homeSent = 0;
+    long peersSent = 0;
+    for (AgentMain a : agents) {
+      if (a == home) {
+        continue;
+      }
+      try (ControlClient control = new ControlClient(a.controlAddress())) {
+        StatusResponse status = control.call().status(StatusRequest.getDefaultInstance());
+        for (var e : status.getFetchedBytesMap().entrySet()) {
+          if (e.getKey().equals(fromHome)) {
+            homeSent += e.getValue();
+          } else if (e.getKey().startsWith("peer ")) {
+            peersSent += e.getValue();
+          }
+        }
+      }
+    }
+    assertThat(homeSent + peersSent).isEqualTo((AGENTS - 1) * size);
+    assertThat(peersSent).as("bytes the downloaders passed on to each other").isPositive();
+  }
+
+  @Test
   void aPeerSendingWrongBytes_pullsStillEndRight_andThatPeerIsAvoided() throws Exception {
     List<Digest> layers = image.layers().stream().map(l -> l.descriptor().digest()).toList();
     AgentMain liar = agents.get(0);
@@ -243,6 +292,36 @@ class SwarmTest {
     }
     assertThat(from.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(blob.length);
     assertThat(proxy.blobBytes()).isZero();
+  }
+
+  @Test
+  void aBusyPeer_isAskedAgainAfterAPause_notInALoop_andServesOnceFree() throws Exception {
+    LayeredImage.Layer layer = image.layers().get(1);
+    Digest digest = layer.descriptor().digest();
+    AgentMain holder = agents.get(0);
+    AgentMain reader = agents.get(1);
+    hold(holder, layer);
+    PeerService busy = holder.peerService().orElseThrow();
+    busy.occupyUploadSlots(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<byte[]> pull = pool.submit(() -> get(reader, digest));
+      await().atMost(Duration.ofSeconds(20)).until(() -> busy.busyRefusals() > 0);
+      long before = busy.busyRefusals();
+      Thread.sleep(1000);
+      long inASecond = busy.busyRefusals() - before;
+      busy.occupyUploadSlots(false);
+
+      assertThat(Digest.sha256Of(pull.get(60, TimeUnit.SECONDS))).isEqualTo(digest);
+      // Each refusal pauses the reader's requests to that peer: a few per pause, not one per
+      // turn of its loop (thousands a second before the pause was honoured).
+      long perPause = SwarmDownload.PER_PEER;
+      long pauses = 1000 / SwarmDownload.BUSY_PAUSE.toMillis() + 1;
+      assertThat(inASecond).isLessThanOrEqualTo(perPause * pauses);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(proxy.blobBytes()).as("the busy peer, not the upstream, served it").isZero();
   }
 
   @Test
