@@ -237,6 +237,19 @@ public final class BlobFetches implements AutoCloseable {
     return List.copyOf(running.values());
   }
 
+  /**
+   * Whether a download of a blob other than {@code digest} is in flight and reads in order: from
+   * the upstream, that is (or about to: a download reads in order until it turns to peers).
+   */
+  public boolean anyInOrderOtherThan(Digest digest) {
+    for (Map.Entry<Digest, BlobFetch> e : running.entrySet()) {
+      if (!e.getKey().equals(digest) && e.getValue().inOrder()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Downloads in flight now. */
   public int inFlight() {
     return running.size();

@@ -99,6 +99,7 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
       new java.util.concurrent.Semaphore(UPLOAD_SLOTS);
   // Where this agent's own downloads come from; set once the swarm is wired.
   private volatile SourcePlanner planner;
+  private volatile UpstreamShare share; // null: this agent fetches every blob it is asked to
   private final FirstCopies firstCopies = new FirstCopies();
   private final java.util.concurrent.atomic.LongAdder relayed =
       new java.util.concurrent.atomic.LongAdder();
@@ -228,6 +229,12 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         response.onNext(FetchResponse.newBuilder().setAvailable(request.getSize()).build());
         response.onCompleted();
         return;
+      }
+      UpstreamShare s = share;
+      if (request.getMayDefer() && s != null && s.defer(digest)) {
+        throw Status.RESOURCE_EXHAUSTED
+            .withDescription("reading another blob from the upstream: ask the next home")
+            .asException();
       }
       Upstream upstream =
           upstreams
@@ -511,6 +518,11 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
    */
   void usePlanner(SourcePlanner planner) {
     this.planner = planner;
+  }
+
+  /** Lets this agent, as a blob's first home, leave the blob to the next (see UpstreamShare). */
+  void shareUpstream(UpstreamShare share) {
+    this.share = share;
   }
 
   /** What this agent heard, as a home peer, about who holds which pieces. */

@@ -234,6 +234,24 @@ public final class Peers implements AutoCloseable {
     return List.copyOf(above.subList(0, Math.min(n, above.size())));
   }
 
+  /**
+   * The live member ranked next below this agent for {@code digest}: where a first home that defers
+   * a blob sends it (see {@link UpstreamShare}); the same one every other agent tries after the
+   * first home.
+   */
+  Optional<PeerClient> next(Digest digest) {
+    long mine = score(self, digest);
+    Comparator<HostPort> order = bestFirst(digest);
+    PeerClient best = null;
+    for (PeerClient c : live()) {
+      if (Long.compareUnsigned(score(c.address(), digest), mine) < 0
+          && (best == null || order.compare(c.address(), best.address()) < 0)) {
+        best = c;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   /** Members ordered by their score for {@code digest}, best first (for tests and tools). */
   List<HostPort> ranking(Digest digest) {
     List<HostPort> all = new ArrayList<>(clients.keySet());

@@ -13,12 +13,14 @@ import dev.shoal.proto.peer.v1.HaveRequest;
 import dev.shoal.proto.peer.v1.HaveResponse;
 import dev.shoal.proto.peer.v1.Holder;
 import dev.shoal.proto.peer.v1.HoldersRequest;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -65,14 +67,22 @@ public final class SourcePlanner implements AutoCloseable {
    * @param askTimeout how long peers get to answer what they hold
    * @param stall how long a peer may send nothing before the upstream takes over
    */
+  private final UpstreamShare share; // null: this agent is no member, and no blob's home
+
+  /**
+   * @param registry this agent's holder registry, as a home; null without a peer port
+   * @param share which blobs this agent leaves to their next home; null without a peer port
+   */
   public SourcePlanner(
       Peers peers,
       Duration askTimeout,
       Duration stall,
       String zone,
       String region,
-      HolderRegistry registry) {
+      HolderRegistry registry,
+      UpstreamShare share) {
     this.registry = registry;
+    this.share = share;
     this.zone = requireNonNull(zone, "zone");
     this.region = requireNonNull(region, "region");
     this.peers = requireNonNull(peers, "peers");
@@ -104,7 +114,7 @@ public final class SourcePlanner implements AutoCloseable {
     List<SwarmDownload.HaveAnswer> holders = holders(digest, size, homes);
     if (!holders.isEmpty()) {
       log.debug("blob from peers digest={} holders={}", digest, holders.size());
-      return swarm(digest, size, holders, homes.isEmpty() ? null : homes.get(0), false, origin);
+      return swarm(digest, size, holders, hub(holders, homes), false, origin);
     }
     FetchRequest fetch =
         FetchRequest.newBuilder()
@@ -114,14 +124,39 @@ public final class SourcePlanner implements AutoCloseable {
             .setRepository(repo)
             .setAuthorization(auth == null ? "" : auth)
             .build();
+    if (homes.isEmpty() && share != null && share.defer(digest)) {
+      // This agent is the first home, and leaves the blob to the next one.
+      Optional<PeerClient> next = peers.next(digest);
+      if (next.isPresent()) {
+        try {
+          next.get().blocking(askTimeout).fetch(fetch);
+          log.debug("blob left to the next home digest={} home={}", digest, next.get().address());
+          return swarm(digest, size, List.of(), next.get(), true, origin);
+        } catch (StatusRuntimeException e) {
+          log.info(
+              "next home cannot fetch digest={} home={} error={}",
+              digest,
+              next.get().address(),
+              e.getStatus());
+        }
+      }
+      return origin;
+    }
     // Every agent tries the homes in the same order, so when the first does not answer they all
     // move to the same second one, and the fleet still downloads the blob once.
-    for (PeerClient home : homes) {
+    for (int i = 0; i < homes.size(); i++) {
+      PeerClient home = homes.get(i);
       try {
-        home.blocking(askTimeout).fetch(fetch);
+        home.blocking(askTimeout)
+            .fetch(i == 0 ? fetch.toBuilder().setMayDefer(true).build() : fetch);
         log.debug("blob from its home digest={} home={}", digest, home.address());
         return swarm(digest, size, List.of(), home, true, origin);
       } catch (StatusRuntimeException e) {
+        if (i == 0 && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          // The first home leaves the blob to the next one (see UpstreamShare).
+          log.debug("first home defers digest={} home={}", digest, home.address());
+          continue;
+        }
         log.info(
             "home peer cannot fetch digest={} home={} error={}",
             digest,
@@ -134,6 +169,20 @@ public final class SourcePlanner implements AutoCloseable {
       }
     }
     return origin;
+  }
+
+  /**
+   * The peer a download announces its pieces to and asks who holds what: a holder reading the blob
+   * from the upstream (every downloader of the blob knows it, as they know a home), else the first
+   * home; null when this agent is the first home.
+   */
+  private static PeerClient hub(List<SwarmDownload.HaveAnswer> holders, List<PeerClient> homes) {
+    for (SwarmDownload.HaveAnswer a : holders) {
+      if (a.have().getDownloading() && a.have().getFetching()) {
+        return a.client();
+      }
+    }
+    return homes.isEmpty() ? null : homes.get(0);
   }
 
   /**

@@ -94,6 +94,7 @@ public final class Swarm implements AutoCloseable {
         tls.isPresent() ? Optional.of(tls.get().clientContext()) : Optional.empty();
     GrpcServer server = null;
     PeerService service = null;
+    UpstreamShare share = null;
     HealthStatusManager health = new HealthStatusManager();
     HostPort self = new HostPort("self", 0);
     if (config.listen().isPresent()) {
@@ -107,6 +108,8 @@ public final class Swarm implements AutoCloseable {
               config.region(),
               RateLimit.of(config.uploadLimit()),
               clock);
+      share = new UpstreamShare(fetches);
+      service.shareUpstream(share);
       if (Boolean.getBoolean(CORRUPT_PROPERTY)) {
         log.warn(
             "TEST ONLY: this agent corrupts every piece it sends to peers ({})", CORRUPT_PROPERTY);
@@ -150,7 +153,8 @@ public final class Swarm implements AutoCloseable {
             config.stall(),
             config.zone(),
             config.region(),
-            service == null ? null : service.holderRegistry());
+            service == null ? null : service.holderRegistry(),
+            share);
     if (service != null) {
       service.usePlanner(planner);
     }

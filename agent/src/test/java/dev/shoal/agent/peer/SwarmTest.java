@@ -239,6 +239,57 @@ class SwarmTest {
   }
 
   @Test
+  void aFirstHomeReadingOneBlobFromTheUpstream_leavesAnotherToTheNextHome() throws Exception {
+    int[] sizes = new int[8];
+    java.util.Arrays.fill(sizes, 256 << 10);
+    LayeredImage many = LayeredImage.random(31, sizes);
+    many.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "many");
+    // Two layers with the same first home: eight layers on four agents always have such a pair.
+    Map<Integer, Digest> byHome = new java.util.HashMap<>();
+    Digest first = null;
+    Digest second = null;
+    for (Digest d : many.layerDigests()) {
+      Digest earlier = byHome.putIfAbsent(homeOf(d), d);
+      if (earlier != null) {
+        first = earlier;
+        second = d;
+        break;
+      }
+    }
+    assertThat(second).isNotNull();
+    AgentMain home = agents.get(homeOf(first));
+    AgentMain next = agentAt(home.peers().ranking(second).get(1));
+    Digest a = first;
+    Digest b = second;
+    proxy.resetCounts();
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(64 * 1024);
+    ExecutorService pool = Executors.newFixedThreadPool(AGENTS + 1);
+    try {
+      Future<byte[]> firstPull = pool.submit(() -> get(home, a));
+      assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
+      // The home is reading the first blob from the upstream; now everyone wants the second.
+      List<Future<byte[]>> pulls = new ArrayList<>();
+      for (AgentMain agent : agents) {
+        pulls.add(pool.submit(() -> get(agent, b)));
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> proxy.blobGets() >= 2);
+      hold.release();
+
+      assertThat(Digest.sha256Of(firstPull.get(60, TimeUnit.SECONDS))).isEqualTo(a);
+      for (Future<byte[]> f : pulls) {
+        assertThat(Digest.sha256Of(f.get(60, TimeUnit.SECONDS))).isEqualTo(b);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(proxy.gets("/v2/" + REPO + "/blobs/" + b))
+        .as("upstream reads of the second")
+        .isOne();
+    assertThat(home.fetches().bytesFromUpstream()).isEqualTo(many.blob(a).length);
+    assertThat(next.fetches().bytesFromUpstream()).isEqualTo(many.blob(b).length);
+  }
+
+  @Test
   void aPeerSendingWrongBytes_pullsStillEndRight_andThatPeerIsAvoided() throws Exception {
     List<Digest> layers = image.layers().stream().map(l -> l.descriptor().digest()).toList();
     AgentMain liar = agents.get(0);
