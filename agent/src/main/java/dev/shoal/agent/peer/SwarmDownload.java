@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Load:</b> at most {@link #PER_PEER} requests per peer and {@link #MAX_BUFFERED} bytes in
  *       flight; nearest peers (zone, region) first, the home (busy fetching) last, then the peer
  *       serving fewest uploads (it says in every answer: {@link UploadLoad}).
+ *   <li><b>First copies:</b> the home reading the blob from the upstream gives each new piece to
+ *       its first asker only and names it to the others ({@link FirstCopies}); they ask that peer,
+ *       which serves the piece once it holds it, and the home again only if it does not within a
+ *       few piece times (at least {@link #RELAY_PATIENCE}).
  *   <li><b>Endgame:</b> when every missing piece is asked for, idle peers are asked for the same
  *       pieces; the first copy wins and the others are cancelled.
  *   <li><b>Give-up:</b> when no piece arrived for the stall bound, or no holder is left, {@link
