@@ -167,21 +167,19 @@ final class PeerClient implements AutoCloseable {
 
   /** An async stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerStub async(Duration deadline) {
-    redialIfWaiting();
+    redialIfWaiting(channel);
     return async.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** An async stub for piece transfers (on their own connection), ending after {@code deadline}. */
   PeerGrpc.PeerStub pieces(Duration deadline) {
-    if (bulk.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
-      bulk.resetConnectBackoff();
-    }
+    redialIfWaiting(bulk);
     return pieces.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A blocking stub whose calls end after {@code deadline}. */
   PeerGrpc.PeerBlockingStub blocking(Duration deadline) {
-    redialIfWaiting();
+    redialIfWaiting(channel);
     return blocking.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -190,7 +188,7 @@ final class PeerClient implements AutoCloseable {
    * fails every call meanwhile: a peer that restarted would be ignored long after it is back. A
    * call made while it waits dials again at once instead; a peer still down fails it as quickly.
    */
-  private void redialIfWaiting() {
+  private static void redialIfWaiting(ManagedChannel channel) {
     if (channel.getState(false) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
       channel.resetConnectBackoff();
     }
@@ -208,7 +206,7 @@ final class PeerClient implements AutoCloseable {
     } else {
       // A channel waiting out its backoff fails the probe at once with the old error: the probe
       // would count a restart that is already over as another miss.
-      redialIfWaiting();
+      redialIfWaiting(channel);
     }
     health
         .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
