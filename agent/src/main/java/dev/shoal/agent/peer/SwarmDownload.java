@@ -629,8 +629,8 @@ final class SwarmDownload implements ParallelSource {
 
     /** The home fetching in order sends its next pieces as they arrive: they may be asked for. */
     private boolean soonFrom(Source s, int piece) {
-      if (!s.fetching) {
-        return false;
+      if (!s.fetching || s.sentOn.get(piece)) {
+        return false; // not fetching, or it sent this piece to another first: asked of that one
       }
       int next = s.pieces.nextClearBit(0);
       return piece >= next && piece < next + PER_PEER;
