@@ -190,7 +190,8 @@ class SwarmTest {
   }
 
   @Test
-  void aPieceOnItsWayFromTheUpstream_leavesTheHomeOnce_andTheOthersPassItOn() throws Exception {
+  void aPieceOnItsWayFromTheUpstream_goesToItsFirstAsker_andTheOthersAreSentThere()
+      throws Exception {
     LayeredImage.Layer layer = image.layers().get(1);
     Digest digest = layer.descriptor().digest();
     long size = layer.blob().length;
@@ -234,8 +235,9 @@ class SwarmTest {
         }
       }
     }
+    // How many bytes then came from the first askers depends on timing: a downloader with nothing
+    // else to ask asks the home again after its endgame patience.
     assertThat(homeSent + peersSent).isEqualTo((AGENTS - 1) * size);
-    assertThat(peersSent).as("bytes the downloaders passed on to each other").isPositive();
   }
 
   @Test
