@@ -93,6 +93,7 @@ public final class Exchange {
     if (bodyUnread) {
       // The keep-alive handler closes the connection once this response is written.
       HttpUtil.setKeepAlive(response, false);
+      LingeringClose.markUnreadBody(ctx.channel());
     }
     HttpDispatcher.tell(listener, request.method(), response.status());
     if (request.method().equals(HttpMethod.HEAD)) {
@@ -114,6 +115,7 @@ public final class Exchange {
     HttpUtil.setContentLength(head, length);
     if (bodyUnread) {
       HttpUtil.setKeepAlive(head, false);
+      LingeringClose.markUnreadBody(ctx.channel());
     }
     HttpDispatcher.tell(listener, request.method(), head.status());
     ctx.write(head);
@@ -138,6 +140,7 @@ public final class Exchange {
     HttpUtil.setContentLength(head, count);
     if (bodyUnread) {
       HttpUtil.setKeepAlive(head, false);
+      LingeringClose.markUnreadBody(ctx.channel());
     }
     HttpDispatcher.tell(listener, request.method(), head.status());
     ctx.write(head);

@@ -78,6 +78,7 @@ final class HttpDispatcher extends ChannelInboundHandlerAdapter {
       HttpUtil.setKeepAlive(response, false);
       tell(router.listener(), request.method(), response.status());
       // The decoder discards the rest of the connection's input after a bad message.
+      LingeringClose.markUnreadBody(ctx.channel());
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       return;
     }

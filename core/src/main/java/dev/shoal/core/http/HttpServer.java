@@ -108,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
                   protected void initChannel(Channel ch) {
                     ch.pipeline()
                         .addLast(new HttpServerCodec(HTTP_LIMITS))
+                        .addLast(new LingeringClose())
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS))

@@ -121,17 +121,7 @@ class HttpServerTest {
 
   @Test
   void earlyAnswerToARequestWithABody_closesInsteadOfReadingTheRest() throws Exception {
-    Router refusing =
-        Router.builder()
-            .prefix(
-                "/upload",
-                ex -> {
-                  ex.respond(Responses.text(HttpResponseStatus.UNAUTHORIZED, "no\n"));
-                  return null;
-                })
-            .fallback((request, path) -> Responses.text(HttpResponseStatus.NOT_FOUND, "nope\n"))
-            .build();
-    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusing);
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusingUploads());
         Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
@@ -144,6 +134,55 @@ class HttpServerTest {
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
       assertThat(answer).startsWith("HTTP/1.1 401 ").contains("connection: close");
     }
+  }
+
+  @Test
+  void earlyAnswer_reachesAClientThatKeepsSendingItsBody_insteadOfAReset() throws Exception {
+    try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusingUploads())) {
+      for (int attempt = 0; attempt < 20; attempt++) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+          socket.setSoTimeout(5_000);
+          OutputStream out = socket.getOutputStream();
+          out.write(
+              "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          // A client (docker push, say) that writes its body while the answer is on its way: the
+          // server closing with unread bytes would reset the connection before the answer is read.
+          Thread sender =
+              new Thread(
+                  () -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try {
+                      for (int i = 0; i < 256; i++) {
+                        out.write(chunk);
+                      }
+                    } catch (IOException expected) {
+                      // the server hung up, or the socket was closed below
+                    }
+                  });
+          sender.setDaemon(true);
+          sender.start();
+          String answer =
+              new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+          assertThat(answer).as("attempt %d", attempt).startsWith("HTTP/1.1 401 ");
+          socket.close();
+          sender.join(5_000);
+        }
+      }
+    }
+  }
+
+  private static Router refusingUploads() {
+    return Router.builder()
+        .prefix(
+            "/upload",
+            ex -> {
+              ex.respond(Responses.text(HttpResponseStatus.UNAUTHORIZED, "no\n"));
+              return null;
+            })
+        .fallback((request, path) -> Responses.text(HttpResponseStatus.NOT_FOUND, "nope\n"))
+        .build();
   }
 
   @Test
