@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,12 @@ public final class BlobFetch {
   private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
+  /** The default of {@link BlobFetches#splitUpstreamReads}: {@code -Dshoal.splitUpstreamReads}. */
+  static final boolean SPLIT_READS = Boolean.getBoolean("shoal.splitUpstreamReads");
+
+  /** The fewest pieces one of the requests of a split read gets. */
+  static final int SPLIT_MIN_PIECES = 8;
+
   /** Bytes written between two flushes to disk. */
   static final long SYNC_BYTES = Long.getLong("shoal.syncBytes", 64L << 20);
 
@@ -59,7 +66,9 @@ public final class BlobFetch {
   private volatile boolean verified;
   // Set by stop(): the download ends at once, keeping what it has, with no retry.
   private volatile boolean stopped;
-  private volatile InputStream current;
+  private final boolean splitReads;
+  // The source streams being read, closed by stop().
+  private final List<InputStream> streams = new CopyOnWriteArrayList<>();
   // Pieces written (perhaps not yet claimed in the index): what peers may be sent. Guarded by this.
   private final BitSet written;
   // SHA-256 of written pieces, made when a peer first asks for the piece table.
@@ -71,8 +80,14 @@ public final class BlobFetch {
   // Bytes of the pieces held from an earlier, broken download when this one started.
   private final long resumedBytes;
 
-  BlobFetch(Digest digest, PartialBlob partial, ContentStore store, RateLimit downloads) {
+  BlobFetch(
+      Digest digest,
+      PartialBlob partial,
+      ContentStore store,
+      RateLimit downloads,
+      boolean splitReads) {
     this.downloads = downloads;
+    this.splitReads = splitReads;
     this.digest = digest;
     this.size = partial.size();
     this.partial = partial;
@@ -246,8 +261,7 @@ public final class BlobFetch {
    */
   void stop() {
     stopped = true;
-    InputStream in = current;
-    if (in != null) {
+    for (InputStream in : streams) {
       try {
         in.close();
       } catch (IOException e) {
@@ -324,7 +338,7 @@ public final class BlobFetch {
       return downloadPieces(swarm, bytesFetched);
     }
     // Only a download that wrote every piece itself, in order, may skip re-reading the file.
-    boolean streamedWhole = heldCount() == 0;
+    boolean streamedWhole = heldCount() == 0 && !splits(source);
     Hashing hash = inOrder(source, bytesFetched, streamedWhole);
     if (hash == null) {
       return partial.complete();
@@ -381,7 +395,7 @@ public final class BlobFetch {
     ByteBuffer buffer = ByteBuffer.allocate(partial.pieceSize());
     IOException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      long before = contiguous;
+      long before = writtenBytes();
       hash = hashing ? new Hashing(digest.algorithm()) : null;
       try {
         copy(source, buffer, hash, bytesFetched);
@@ -402,7 +416,7 @@ public final class BlobFetch {
               e.toString());
           continue;
         }
-        if (contiguous == before) {
+        if (writtenBytes() == before) {
           break; // no progress: the source is down, not merely interrupted
         }
         log.info(
@@ -496,33 +510,141 @@ public final class BlobFetch {
   }
 
   /**
-   * One request for the bytes from the first missing piece on. Pieces are written to the page cache
-   * and become sendable at once; they are forced to disk and claimed in the index every {@link
-   * #SYNC_BYTES} and at the end, so the disk's speed does not pace the clients.
+   * Reads every missing piece from {@code source}: each run of missing pieces with one request, a
+   * large run from an upstream that answers ranges with two at once (see {@link #splits}). Pieces
+   * are written to the page cache and become sendable at once; they are forced to disk and claimed
+   * in the index every {@link #SYNC_BYTES} and at the end, so the disk's speed does not pace the
+   * clients. With {@code hash} (a download from offset 0 that is not split) every byte is hashed.
    */
   private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, Provenance bytesFetched)
       throws IOException {
-    int first = (int) (contiguous / partial.pieceSize());
-    if (first >= partial.pieceCount()) {
-      return;
-    }
-    long offset = partial.offsetOf(first);
-    if (hash != null && offset != 0) {
-      // A resumed attempt of a whole-stream download: hash what this fetch's earlier attempt wrote.
-      try (FileChannel ch = partial.openReader()) {
-        hashPrefix(ch, offset, hash);
+    int first;
+    while ((first = firstMissing(0)) < partial.pieceCount()) {
+      if (stopped) {
+        throw new IOException("the agent is stopping");
+      }
+      int end = nextWritten(first);
+      if (hash != null && first != 0) {
+        // A resumed attempt of a whole-stream download: hash what this fetch's earlier attempt
+        // wrote.
+        try (FileChannel ch = partial.openReader()) {
+          hashPrefix(ch, partial.offsetOf(first), hash);
+        }
+      }
+      if (hash == null && end - first >= 2 * SPLIT_MIN_PIECES && splits(source)) {
+        int mid = first + (end - first) / 2;
+        if (copySplit(source, first, mid, end, buffer, bytesFetched)) {
+          continue;
+        }
+      }
+      InputStream in =
+          end == partial.pieceCount() || !source.readsRanges()
+              ? source.open(partial.offsetOf(first))
+              : source.openRange(partial.offsetOf(first), startOf(end));
+      if (in == null) { // the upstream turned out not to answer ranges
+        in = source.open(partial.offsetOf(first));
+      }
+      // Reads to the end of the run; a stream to the blob's end is then left (closed) unread.
+      copyRun(in, first, end, buffer, hash, source.name(), bytesFetched);
+      if (hash != null && end != partial.pieceCount()) {
+        throw new IllegalStateException("a hashed download of " + digest + " has a gap");
       }
     }
-    Unsynced unsynced = new Unsynced();
-    if (stopped) {
-      throw new IOException("the agent is stopping");
+  }
+
+  /**
+   * Reads pieces {@code [first, mid)} and {@code [mid, end)} over two requests at once, the second
+   * on a thread of its own. False, with nothing read, when the source turns out not to answer
+   * ranges.
+   */
+  private boolean copySplit(
+      BlobSource source, int first, int mid, int end, ByteBuffer buffer, Provenance bytesFetched)
+      throws IOException {
+    InputStream tail = source.openRange(partial.offsetOf(mid), startOf(end));
+    if (tail == null) {
+      return false;
     }
-    try (InputStream in = source.open(offset)) {
-      current = in;
-      for (int piece = first; piece < partial.pieceCount(); piece++) {
+    InputStream head;
+    try {
+      head = source.openRange(partial.offsetOf(first), partial.offsetOf(mid));
+    } catch (IOException | RuntimeException e) {
+      tail.close();
+      throw e;
+    }
+    if (head == null) {
+      tail.close();
+      return false;
+    }
+    log.debug("reading in two ranges digest={} pieces={}-{}-{}", digest, first, mid, end);
+    AtomicReference<Throwable> tailFailure = new AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                copyRun(
+                    tail,
+                    mid,
+                    end,
+                    ByteBuffer.allocate(partial.pieceSize()),
+                    null,
+                    source.name(),
+                    bytesFetched);
+              } catch (IOException | RuntimeException | Error e) {
+                tailFailure.set(e);
+              }
+            },
+            "shoal-fetch-range");
+    reader.setDaemon(true);
+    reader.start();
+    IOException headFailure = null;
+    try {
+      copyRun(head, first, mid, buffer, null, source.name(), bytesFetched);
+    } catch (IOException e) {
+      headFailure = e;
+      closeQuietly(tail); // the fetch fails anyway: do not wait for the other half
+    } finally {
+      joinUninterruptibly(reader);
+    }
+    Throwable t = tailFailure.get();
+    if (headFailure != null) {
+      if (t != null) {
+        headFailure.addSuppressed(t);
+      }
+      throw headFailure;
+    }
+    if (t instanceof IOException e) {
+      throw e;
+    } else if (t instanceof RuntimeException e) {
+      throw e;
+    } else if (t instanceof Error e) {
+      throw e;
+    }
+    return true;
+  }
+
+  /**
+   * Writes pieces {@code [from, to)} read from {@code in}, which starts at piece {@code from}, and
+   * closes it. Whatever arrived stays, claimed, when the read breaks.
+   */
+  private void copyRun(
+      InputStream in,
+      int from,
+      int to,
+      ByteBuffer buffer,
+      Hashing hash,
+      String sourceName,
+      Provenance bytesFetched)
+      throws IOException {
+    Unsynced unsynced = new Unsynced();
+    streams.add(in);
+    try (in) {
+      if (stopped) {
+        throw new IOException("the agent is stopping");
+      }
+      for (int piece = from; piece < to; piece++) {
         int length = partial.lengthOf(piece);
         int n = in.readNBytes(buffer.array(), 0, length);
-        bytesFetched.fetched(source.name(), n);
+        bytesFetched.fetched(sourceName, n);
         downloads.acquire(n);
         if (n < length) {
           throw new EOFException(
@@ -533,7 +655,7 @@ public final class BlobFetch {
                   + " of "
                   + size
                   + " bytes from "
-                  + source.name());
+                  + sourceName);
         }
         buffer.position(0).limit(length);
         if (hash != null) {
@@ -542,15 +664,64 @@ public final class BlobFetch {
         unsynced.write(piece, buffer);
       }
     } catch (IOException | RuntimeException e) {
-      // Whatever arrived stays, claimed, for the next attempt or the next start.
       try {
         unsynced.flush();
       } catch (IOException | RuntimeException s) {
         e.addSuppressed(s);
       }
       throw e;
+    } finally {
+      streams.remove(in);
     }
     unsynced.flush();
+  }
+
+  /**
+   * Whether a large run of missing pieces is read from {@code source} over two requests at once
+   * (see {@link BlobFetches#splitUpstreamReads}). A home that reads a blob from the upstream for
+   * the fleet shares its link with the pieces peers send it: with one connection among several its
+   * read gets the smaller share. Two connections end it sooner, but measured no faster rollout.
+   */
+  private boolean splits(BlobSource source) {
+    return splitReads && source.readsRanges() && partial.pieceCount() >= 2 * SPLIT_MIN_PIECES;
+  }
+
+  /** Where piece {@code piece} starts; the blob's size for the piece count. */
+  private long startOf(int piece) {
+    return piece == partial.pieceCount() ? size : partial.offsetOf(piece);
+  }
+
+  private synchronized int firstMissing(int from) {
+    return written.nextClearBit(from);
+  }
+
+  /** The first written piece after {@code piece}, or the piece count. */
+  private synchronized int nextWritten(int piece) {
+    int next = written.nextSetBit(piece + 1);
+    return next < 0 ? partial.pieceCount() : next;
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Closing to stop a read; its own failure changes nothing.
+    }
+  }
+
+  private static void joinUninterruptibly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

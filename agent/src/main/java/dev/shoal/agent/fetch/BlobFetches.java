@@ -49,6 +49,7 @@ public final class BlobFetches implements AutoCloseable {
   private final LongAdder fetchesStarted = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> rejectedBySource = new ConcurrentHashMap<>();
   private final List<Consumer<BlobFetch>> startListeners = new CopyOnWriteArrayList<>();
+  private volatile boolean splitUpstreamReads = BlobFetch.SPLIT_READS;
   private final Provenance provenance =
       new Provenance() {
         @Override
@@ -80,6 +81,15 @@ public final class BlobFetches implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * Whether fetches started from now on read a large blob from an upstream that answers ranges over
+   * two requests at once. Off unless {@code -Dshoal.splitUpstreamReads=true}: in the swarm
+   * benchmark it ended the upstream reads sooner but not the rollout (bench/README.md).
+   */
+  public void splitUpstreamReads(boolean on) {
+    splitUpstreamReads = on;
   }
 
   /** The fetch of {@code digest} in flight, if any. */
@@ -164,7 +174,7 @@ public final class BlobFetches implements AutoCloseable {
     int pieceSize = PieceSizes.forSize(size);
     ensureRoom(digest, size, pieceSize);
     PartialBlob partial = store.partial(digest, size, pieceSize, List.of(), mediaType);
-    BlobFetch fetch = new BlobFetch(digest, partial, store, downloads);
+    BlobFetch fetch = new BlobFetch(digest, partial, store, downloads, splitUpstreamReads);
     running.put(digest, fetch);
     fetchesStarted.increment();
     for (Consumer<BlobFetch> l : startListeners) {

@@ -8,6 +8,22 @@ public interface BlobSource {
   /** The blob's bytes from {@code offset} to its end, unverified; the caller closes the stream. */
   InputStream open(long offset) throws IOException;
 
+  /**
+   * Whether {@link #openRange} may be tried: this source can read part of a blob, as far as is
+   * known.
+   */
+  default boolean readsRanges() {
+    return false;
+  }
+
+  /**
+   * Exactly the blob's bytes {@code [offset, end)}, unverified; null when this source turns out not
+   * to read parts of a blob (from then on {@link #readsRanges()} says false).
+   */
+  default InputStream openRange(long offset, long end) throws IOException {
+    return null;
+  }
+
   /** For logs, e.g. {@code upstream registry.example.com}. */
   String name();
 

@@ -73,8 +73,10 @@ final class BlobSender {
       return;
     }
     if (fetch.result().isCompletedExceptionally()) {
-      out.abort();
+      // The file first: a failed download's file is deleted, and its space comes back only once
+      // no reader holds it open. A client told of the failure may at once ask for something else.
       finish();
+      out.abort();
       return;
     }
     // A range ending before the blob's last piece would otherwise be answered whole from bytes not
@@ -88,8 +90,8 @@ final class BlobSender {
               f -> {
                 writing = false;
                 if (!f.isSuccess()) {
-                  out.abort();
                   finish();
+                  out.abort();
                   return;
                 }
                 position += n;

@@ -231,10 +231,13 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
         return;
       }
       UpstreamShare s = share;
-      if (request.getMayDefer() && s != null && s.defer(digest)) {
-        throw Status.RESOURCE_EXHAUSTED
-            .withDescription("reading another blob from the upstream: ask the next home")
-            .asException();
+      if (s != null) {
+        if (request.getMayDefer() && s.defer(digest)) {
+          throw Status.RESOURCE_EXHAUSTED
+              .withDescription("reading another blob from the upstream: ask the next member")
+              .asException();
+        }
+        s.reading(digest);
       }
       Upstream upstream =
           upstreams
@@ -254,7 +257,8 @@ public final class PeerService extends PeerGrpc.PeerImplBase {
               () ->
                   p == null
                       ? new UpstreamBlobSource(upstream, request.getRepository(), digest, auth)
-                      : p.plan(upstream, request.getRepository(), digest, request.getSize(), auth));
+                      : p.planAsReader(
+                          upstream, request.getRepository(), digest, request.getSize(), auth));
       response.onNext(FetchResponse.newBuilder().setAvailable(fetch.sendable()).build());
       response.onCompleted();
     } catch (StatusException e) {

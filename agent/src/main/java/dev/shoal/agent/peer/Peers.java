@@ -235,21 +235,23 @@ public final class Peers implements AutoCloseable {
   }
 
   /**
-   * The live member ranked next below this agent for {@code digest}: where a first home that defers
-   * a blob sends it (see {@link UpstreamShare}); the same one every other agent tries after the
-   * first home.
+   * The first {@code n} of the live members and this agent, ranked for {@code digest}, best first;
+   * this agent is the empty entry. The blob's readers from the upstream, in the order every agent
+   * asks them (see {@link UpstreamShare}).
    */
-  Optional<PeerClient> next(Digest digest) {
-    long mine = score(self, digest);
-    Comparator<HostPort> order = bestFirst(digest);
-    PeerClient best = null;
+  List<Optional<PeerClient>> readers(Digest digest, int n) {
+    Map<HostPort, PeerClient> byAddress = new java.util.HashMap<>();
     for (PeerClient c : live()) {
-      if (Long.compareUnsigned(score(c.address(), digest), mine) < 0
-          && (best == null || order.compare(c.address(), best.address()) < 0)) {
-        best = c;
-      }
+      byAddress.put(c.address(), c);
     }
-    return Optional.ofNullable(best);
+    List<HostPort> ranked = new ArrayList<>(byAddress.keySet());
+    ranked.add(self);
+    ranked.sort(bestFirst(digest));
+    List<Optional<PeerClient>> out = new ArrayList<>();
+    for (HostPort h : ranked.subList(0, Math.min(n, ranked.size()))) {
+      out.add(h.equals(self) ? Optional.empty() : Optional.of(byAddress.get(h)));
+    }
+    return out;
   }
 
   /** Members ordered by their score for {@code digest}, best first (for tests and tools). */

@@ -144,7 +144,7 @@ public final class Preheater {
               digest,
               size,
               "application/octet-stream",
-              () -> planner.plan(upstream, repo, digest, size, null));
+              () -> planner.planAsReader(upstream, repo, digest, size, null));
         } catch (IllegalStateException completedMeanwhile) {
           // Held already.
         }

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *       ({@link SwarmDownload});
  *   <li>when nobody has it, its home peer, asked to download it from the upstream: every agent
  *       picks the same home, so the fleet downloads it once, and the others take its pieces from
- *       the home and from each other as they arrive; when the home does not answer, the next in
- *       rank takes its place, the same one for every agent;
- *   <li>the upstream itself when this agent is the home, or the peers do not answer.
+ *       the home and from each other as they arrive; when the home does not answer, or is reading
+ *       another blob from the upstream, the next in rank takes its place, the same one for every
+ *       agent;
+ *   <li>the upstream itself when this agent is that reader, or the peers do not answer.
  * </ol>
  *
  * A swarm download falls back to the upstream for what is missing: peers that die, stall or send
@@ -53,6 +54,12 @@ public final class SourcePlanner implements AutoCloseable {
 
   /** How many of a blob's homes are asked to fetch it, in rank order, before the upstream. */
   static final int HOMES_TRIED = 3;
+
+  /**
+   * Members asked in turn to read a blob from the upstream: enough for each of an image's few large
+   * layers to find a member not reading another one (see {@link UpstreamShare}).
+   */
+  static final int READERS_TRIED = 4;
 
   private final Peers peers;
   private final Duration askTimeout;
@@ -106,6 +113,21 @@ public final class SourcePlanner implements AutoCloseable {
    * The source for blob {@code digest} of {@code size} bytes, wanted by a caller with {@code auth}.
    */
   public BlobSource plan(Upstream upstream, String repo, Digest digest, long size, String auth) {
+    return plan(upstream, repo, digest, size, auth, false);
+  }
+
+  /**
+   * As {@link #plan(Upstream, String, Digest, long, String)}, for an agent that is to hold the blob
+   * itself (asked by another to fetch it, or preheating): when nobody holds it, only the members
+   * ranked above this agent are asked to read it from the upstream, and none below.
+   */
+  public BlobSource planAsReader(
+      Upstream upstream, String repo, Digest digest, long size, String auth) {
+    return plan(upstream, repo, digest, size, auth, true);
+  }
+
+  private BlobSource plan(
+      Upstream upstream, String repo, Digest digest, long size, String auth, boolean asReader) {
     BlobSource origin = new UpstreamBlobSource(upstream, repo, digest, auth);
     if (peers.isEmpty()) {
       return origin;
@@ -124,48 +146,55 @@ public final class SourcePlanner implements AutoCloseable {
             .setRepository(repo)
             .setAuthorization(auth == null ? "" : auth)
             .build();
-    if (homes.isEmpty() && share != null && share.defer(digest)) {
-      // This agent is the first home, and leaves the blob to the next one.
-      Optional<PeerClient> next = peers.next(digest);
-      if (next.isPresent()) {
-        try {
-          next.get().blocking(askTimeout).fetch(fetch);
-          log.debug("blob left to the next home digest={} home={}", digest, next.get().address());
-          return swarm(digest, size, List.of(), next.get(), true, origin);
-        } catch (StatusRuntimeException e) {
-          log.info(
-              "next home cannot fetch digest={} home={} error={}",
-              digest,
-              next.get().address(),
-              e.getStatus());
-        }
-      }
-      return origin;
+    return fromReader(digest, size, fetch, origin, asReader);
+  }
+
+  /**
+   * Asks the blob's readers in rank order (see {@link Peers#readers}) until one reads it from the
+   * upstream: each but the last may leave it to the next while it reads another blob (see {@link
+   * UpstreamShare}); the last may not. Every agent asks the same ones in the same order and each
+   * keeps its answer, so all end at the same reader and the fleet downloads the blob once. When a
+   * reader does not answer, every agent moves on to the same next one. With {@code asReader} the
+   * readers end with this agent.
+   */
+  private BlobSource fromReader(
+      Digest digest, long size, FetchRequest fetch, BlobSource origin, boolean asReader) {
+    List<Optional<PeerClient>> readers =
+        peers.readers(digest, asReader ? Integer.MAX_VALUE : READERS_TRIED);
+    if (asReader) {
+      readers = readers.subList(0, readers.indexOf(Optional.<PeerClient>empty()) + 1);
     }
-    // Every agent tries the homes in the same order, so when the first does not answer they all
-    // move to the same second one, and the fleet still downloads the blob once.
-    for (int i = 0; i < homes.size(); i++) {
-      PeerClient home = homes.get(i);
+    for (int i = 0; i < readers.size(); i++) {
+      boolean mayDefer = i < readers.size() - 1;
+      if (readers.get(i).isEmpty()) {
+        if (share != null && mayDefer && share.defer(digest)) {
+          log.debug("leaving the blob to the next reader digest={}", digest);
+          continue;
+        }
+        if (share != null) {
+          share.reading(digest);
+        }
+        return origin;
+      }
+      PeerClient reader = readers.get(i).get();
       try {
-        home.blocking(askTimeout)
-            .fetch(i == 0 ? fetch.toBuilder().setMayDefer(true).build() : fetch);
-        log.debug("blob from its home digest={} home={}", digest, home.address());
-        return swarm(digest, size, List.of(), home, true, origin);
+        reader.blocking(askTimeout).fetch(fetch.toBuilder().setMayDefer(mayDefer).build());
+        log.debug("blob from its reader digest={} reader={}", digest, reader.address());
+        return swarm(digest, size, List.of(), reader, true, origin);
       } catch (StatusRuntimeException e) {
-        if (i == 0 && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
-          // The first home leaves the blob to the next one (see UpstreamShare).
-          log.debug("first home defers digest={} home={}", digest, home.address());
+        if (mayDefer && e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+          log.debug("reader defers digest={} reader={}", digest, reader.address());
           continue;
         }
         log.info(
-            "home peer cannot fetch digest={} home={} error={}",
+            "peer cannot fetch digest={} peer={} error={}",
             digest,
-            home.address(),
+            reader.address(),
             e.getStatus());
-        if (!home.gone(e.getStatus())) {
+        if (!reader.gone(e.getStatus())) {
           return origin; // it answered: the upstream refused it, and would refuse this agent too
         }
-        peers.markDown(home);
+        peers.markDown(reader);
       }
     }
     return origin;
@@ -249,7 +278,7 @@ public final class SourcePlanner implements AutoCloseable {
     List<SwarmDownload.HaveAnswer> out = new ArrayList<>();
     for (int i = 0; i < asked.size(); i++) {
       HaveResponse h = answers.get(i).join();
-      boolean sized = size < 0 || h.getSize() == size;
+      boolean sized = size < 0 || (h.getSize() == size && SwarmDownload.samePieces(h, size));
       // A peer downloading the blob is a source once it has pieces or fetches it from the
       // upstream itself; one still waiting for its first piece (perhaps from this agent) is not.
       boolean useful =

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.shoal.agent.fetch.BlobSource;
 import dev.shoal.agent.fetch.ParallelSource;
 import dev.shoal.agent.fetch.PieceHashing;
+import dev.shoal.agent.fetch.PieceSizes;
 import dev.shoal.agent.fetch.PieceTarget;
 import dev.shoal.core.config.ConfigException;
 import dev.shoal.core.config.HostPort;
@@ -129,6 +130,7 @@ final class SwarmDownload implements ParallelSource {
     BitSet pieces = new BitSet();
     boolean complete;
     boolean fetching; // downloading from the upstream in order: its next pieces come soon
+    boolean downloading; // downloading (from anywhere), as it last said: more pieces will come
     // Pieces the fetching home sent to this peer first, telling us to take them from it: it serves
     // each as soon as it holds it.
     final BitSet promised = new BitSet();
@@ -171,6 +173,15 @@ final class SwarmDownload implements ParallelSource {
 
   /** A peer's answer to the planner's Have. */
   record HaveAnswer(PeerClient client, HaveResponse have) {}
+
+  /**
+   * Whether a holder cuts the blob of {@code size} bytes into the pieces this agent does. An agent
+   * of a version with another piece size (during a rolling upgrade) is not a source: its piece
+   * numbers would name other bytes.
+   */
+  static boolean samePieces(HaveResponse h, long size) {
+    return h.getPieceSize() == PieceSizes.forSize(size);
+  }
 
   SwarmDownload(
       Peers peers,
@@ -372,7 +383,7 @@ final class SwarmDownload implements ParallelSource {
 
     private boolean anyUsable() {
       for (Source s : sources.values()) {
-        if (!s.dropped && (s.complete || s.fetching || !s.pieces.isEmpty())) {
+        if (!s.dropped && (s.complete || s.fetching || s.downloading || !s.pieces.isEmpty())) {
           return true;
         }
       }
@@ -380,13 +391,16 @@ final class SwarmDownload implements ParallelSource {
     }
 
     private void learn(PeerClient c, HaveResponse h) {
-      if (!h.getHeld() || h.getSize() != size) {
+      if (!h.getHeld() || h.getSize() != size || !samePieces(h, size)) {
         return;
       }
       Source s = source(c);
       s.complete = h.getComplete();
       s.pieces = BitSet.valueOf(h.getPieces().asReadOnlyByteBuffer());
       s.fetching = h.getDownloading() && h.getFetching();
+      // A peer that has no piece yet but is downloading the blob (from other peers) will have
+      // some: it is not given up on; the stall bound still ends a wait for nothing.
+      s.downloading = h.getDownloading();
       s.distance = distance(h.getZone(), h.getRegion());
     }
 
@@ -632,20 +646,33 @@ final class SwarmDownload implements ParallelSource {
       // A piece the home sent on to another is still one of its next pieces here: a download with
       // nothing else to ask asks the home again once its endgame patience passes, rather than wait
       // for the other peer. Waiting measured slower (bench/README.md, 4 hosts: 23.6 s, not 22.4).
-      if (!s.fetching) {
+      if (!s.fetching || s.pieces.get(piece)) {
         return false;
       }
-      int next = s.pieces.nextClearBit(0);
-      return piece >= next && piece < next + PER_PEER;
+      // Within PER_PEER pieces after the end of a run it holds (or of the blob's start): the home
+      // may read a blob over two requests at once (BlobFetch), each with its own frontier.
+      int held = s.pieces.previousSetBit(piece);
+      int runEnd = held < 0 ? 0 : held + 1;
+      return piece - runEnd < PER_PEER;
     }
 
-    /** The best peer with a free slot for {@code piece}, other than {@code not}. */
+    /**
+     * The best peer with a free slot for {@code piece}, other than {@code not}; none while a nearer
+     * peer that has the piece is busy: bytes from another zone or region cost more than a wait.
+     */
     private Source pick(int piece, Source not) {
       long now = System.nanoTime();
+      int nearest = Integer.MAX_VALUE;
+      for (Source s : sources.values()) {
+        if (!s.dropped && (s.offers(piece) || soonFrom(s, piece))) {
+          nearest = Math.min(nearest, s.distance);
+        }
+      }
       Source best = null;
       for (Source s : sources.values()) {
         if (s == not
             || s.dropped
+            || s.distance > nearest
             || s.inFlight >= PER_PEER
             || (s.busyUntil != 0 && now - s.busyUntil < 0)
             || !(s.offers(piece) || soonFrom(s, piece))) {

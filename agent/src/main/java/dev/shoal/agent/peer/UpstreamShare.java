@@ -14,8 +14,9 @@ import java.time.Duration;
  * read two blobs from the upstream over one downlink, which it also shares with the pieces of the
  * other layers coming from peers; its upstream reads were the last to end, and the whole fleet
  * waited for their last pieces (in the benchmark, the upstream reads ended at 1.15 to 1.23 times
- * S/b). So a first home already reading another blob from the upstream defers a new one to the
- * next-ranked member, which every agent finds the same way.
+ * S/b). So a member already reading another blob from the upstream leaves a new one to the
+ * next-ranked member, which every agent finds the same way, down to the last one asked, which reads
+ * it whatever it does (see {@code SourcePlanner}).
  *
  * <p>The decision for a blob is made once and kept for {@link #REMEMBER}: every asker gets the same
  * answer, so the blob is still read from the upstream once.
@@ -52,6 +53,14 @@ final class UpstreamShare {
       }
     }
     return d;
+  }
+
+  /**
+   * This agent reads {@code digest} from the upstream, whatever it answered before (the last of its
+   * readers may not leave it to another): other blobs go to the next member meanwhile.
+   */
+  synchronized void reading(Digest digest) {
+    kept.put(digest, Boolean.TRUE);
   }
 
   private boolean keptOtherThan(Digest digest) {

@@ -19,6 +19,8 @@ public final class Upstream {
   private final RegistryClient client;
   private final boolean ownCredentials;
   private final boolean dockerHub;
+  // Set once the registry answered a request for part of a blob with all of it.
+  private volatile boolean wholeBlobsOnly;
 
   /**
    * @param name the registry's host as clients name it (containerd's {@code ns}), e.g. {@code
@@ -44,6 +46,16 @@ public final class Upstream {
 
   public boolean ownCredentials() {
     return ownCredentials;
+  }
+
+  /** Whether the registry may be asked for part of a blob: it has not refused so far. */
+  public boolean readsRanges() {
+    return !wholeBlobsOnly;
+  }
+
+  /** The registry answered a request for part of a blob with all of it: not asked again. */
+  void ignoresRanges() {
+    wholeBlobsOnly = true;
   }
 
   /**

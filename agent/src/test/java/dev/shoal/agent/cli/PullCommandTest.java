@@ -11,6 +11,7 @@ import dev.shoal.agent.config.ControlConfig;
 import dev.shoal.agent.config.MirrorConfig;
 import dev.shoal.agent.config.PeerConfig;
 import dev.shoal.agent.control.ControlClient;
+import dev.shoal.agent.fetch.PieceSizes;
 import dev.shoal.core.config.Environment;
 import dev.shoal.core.config.HostPort;
 import dev.shoal.core.oci.Descriptor;
@@ -159,11 +160,13 @@ class PullCommandTest {
 
   @Test
   void status_duringAPull_showsEachTransferWithItsBytesAndSources() throws Exception {
-    LayeredImage.Layer big = image.layers().get(1); // about 2 MiB: two pieces
+    LayeredImage.Layer big = image.layers().get(1); // about 2 MiB
+    long piece = PieceSizes.forSize(big.descriptor().size());
+    long written = (3L << 19) / piece * piece; // the whole pieces of the first 1.5 MiB
     try (UpstreamProxy proxy = UpstreamProxy.start(cncf.baseUri())) {
       AgentMain agent = agent(0, null, null, proxy.uri());
-      // Bodies stop half way into the big layer's second piece; the smaller ones get through.
-      UpstreamProxy.Hold hold = proxy.holdBlobsAfter(3 << 19);
+      // Bodies stop half way into the piece after those; the smaller layers get through.
+      UpstreamProxy.Hold hold = proxy.holdBlobsAfter(written + piece / 2);
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         Future<Result> pull = pool.submit(() -> exec(agent, "pull", IMAGE));
@@ -173,14 +176,16 @@ class PullCommandTest {
             .until(
                 () ->
                     agent.fetches().running(big.descriptor().digest()).orElseThrow().writtenBytes()
-                        > 0);
+                        == written);
 
         assertThat(run(agent, "status")).isZero();
         assertThat(out.toString())
             .containsPattern("transfers +[1-9] in flight")
             .contains(
                 big.descriptor().digest()
-                    + "  1.0 MiB / "
+                    + "  "
+                    + Human.bytes(written)
+                    + " / "
                     + Human.bytes(big.descriptor().size())
                     + "  origin 100%");
         assertThat(run(agent, "status", "--json")).isZero();

@@ -68,10 +68,12 @@ class ResumeAfterRestartTest {
     proxy = UpstreamProxy.start(cncf.baseUri());
 
     agent = start();
-    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(7L << 19); // 3.5 MiB: three whole pieces
+    long piece = PieceSizes.forSize(layer.blob().length);
+    long kept = 12 * piece; // the body stops half way through the 13th piece: twelve whole ones
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(kept + piece / 2);
     CompletableFuture<HttpResponse<byte[]>> first = http.sendAsync(get(agent, digest), bytes());
     assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
-    waitForBytes(3L << 20);
+    waitForBytes(kept);
     agent.close();
     agent = null;
     hold.release();
@@ -83,9 +85,9 @@ class ResumeAfterRestartTest {
     HttpResponse<byte[]> again = http.send(get(agent, digest), bytes());
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
-    // The rest only, and not the three pieces on disk. (The proxy may still count a few KiB that
+    // The rest only, and not the twelve pieces on disk. (The proxy may still count a few KiB that
     // the first relay had in flight when the hold was released.)
-    long rest = layer.blob().length - (3L << 20);
+    long rest = layer.blob().length - kept;
     assertThat(proxy.blobBytes())
         .as("upstream bytes after the restart, of %d", layer.blob().length)
         .isBetween(rest, rest + (256L << 10));

@@ -81,6 +81,48 @@ final class BlobReader {
   }
 
   /**
+   * Exactly the blob's bytes {@code [offset, end)}, from a registry that answers ranges; one that
+   * sends the whole blob instead (200) is refused with {@link RangesUnsupportedException}, before
+   * its body is read, so that the caller reads the blob as one stream.
+   */
+  InputStream openRange(String repo, Digest digest, long offset, long end) throws IOException {
+    if (offset < 0 || end <= offset) {
+      throw new IllegalArgumentException(
+          "range: [" + offset + ", " + end + ") (expected: 0 <= offset < end)");
+    }
+    String what = "GET blob " + repo + "@" + digest + " bytes " + offset + "-" + (end - 1);
+    RegistryRequest req =
+        RegistryRequest.of("GET", paths.blob(repo, digest), List.of(pullScope(repo)), what)
+            .followingRedirects()
+            .withHeaders(Map.of("Range", "bytes=" + offset + "-" + (end - 1)));
+    HttpResponse<InputStream> response = transport.send(req);
+    Responses.expect(response, what, 200, 206);
+    if (response.statusCode() == 200) {
+      response.body().close();
+      throw new RangesUnsupportedException(what + ": the registry sent the whole blob (200)");
+    }
+    String range = response.headers().firstValue("Content-Range").orElse("");
+    Matcher m = CONTENT_RANGE.matcher(range);
+    if (!m.matches()
+        || Long.parseLong(m.group(1)) != offset
+        || Long.parseLong(m.group(2)) != end - 1) {
+      response.body().close();
+      throw new RegistryException(
+          what
+              + ": Content-Range \""
+              + range
+              + "\" (expected: bytes "
+              + offset
+              + "-"
+              + (end - 1)
+              + "/…)",
+          206,
+          List.of());
+    }
+    return response.body(); // Content-Length bounds it to the range
+  }
+
+  /**
    * The whole blob, failing the read at the end unless it is {@code size} bytes of {@code digest}.
    */
   InputStream openVerified(String repo, Digest digest, long size) throws IOException {

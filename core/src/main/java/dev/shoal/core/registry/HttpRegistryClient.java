@@ -80,6 +80,12 @@ final class HttpRegistryClient implements RegistryClient {
   }
 
   @Override
+  public InputStream openBlobRange(String repo, Digest digest, long offset, long end)
+      throws IOException {
+    return blobs.openRange(repo, requireNonNull(digest, "digest"), offset, end);
+  }
+
+  @Override
   public InputStream openVerifiedBlob(String repo, Digest digest, long size) throws IOException {
     return blobs.openVerified(repo, requireNonNull(digest, "digest"), size);
   }

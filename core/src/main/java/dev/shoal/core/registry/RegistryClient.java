@@ -69,6 +69,13 @@ public interface RegistryClient {
   InputStream openBlob(String repo, Digest digest, long offset) throws IOException;
 
   /**
+   * Exactly the blob's bytes {@code [offset, end)}, unverified; the caller closes the stream.
+   *
+   * @throws RangesUnsupportedException when the registry answers with the whole blob instead
+   */
+  InputStream openBlobRange(String repo, Digest digest, long offset, long end) throws IOException;
+
+  /**
    * The whole blob; the read that reaches the end fails unless exactly {@code size} bytes hashing
    * to {@code digest} arrived. The caller closes the stream.
    */

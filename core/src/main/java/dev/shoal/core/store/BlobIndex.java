@@ -90,7 +90,10 @@ final class BlobIndex implements AutoCloseable {
                   .setCreateIfMissing(true)
                   .setCreateMissingColumnFamilies(true)
                   .setKeepLogFileNum(4)
-                  .setMaxTotalWalSize(64L << 20));
+                  .setMaxTotalWalSize(64L << 20)
+                  // Not the default 4 MiB, taken at once from the disk whenever a new MANIFEST
+                  // starts: on a full disk, the space a failed download just freed.
+                  .setManifestPreallocationSize(64L << 10));
       List<ColumnFamilyDescriptor> descriptors =
           List.of(
               new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),

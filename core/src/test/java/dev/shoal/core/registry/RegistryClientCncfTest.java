@@ -61,6 +61,22 @@ class RegistryClientCncfTest {
   }
 
   @Test
+  void openBlobRange_readsExactlyThatRange_fromTheRealRegistry() throws Exception {
+    byte[] blob = random(300_000, 3);
+    Digest d = Digest.sha256Of(blob);
+    client.pushBlob("ranges/app", d, blob.length, new ByteArrayInputStream(blob));
+
+    try (InputStream in = client.openBlobRange("ranges/app", d, 100_000, 200_000)) {
+      assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(blob, 100_000, 200_000));
+    }
+    try (InputStream in = client.openBlobRange("ranges/app", d, 299_999, 300_000)) {
+      assertThat(in.readAllBytes()).containsExactly(blob[299_999]);
+    }
+    assertThatThrownBy(() -> client.openBlobRange("ranges/app", d, 5, 5))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void pushBlob_fromBytes_fallsBackToPutWhenPostOpensAnUpload() throws Exception {
     byte[] blob = "{\"small\":true}".getBytes(StandardCharsets.UTF_8);
     Digest d = Digest.sha256Of(blob);

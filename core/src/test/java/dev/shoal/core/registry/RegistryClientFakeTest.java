@@ -233,6 +233,18 @@ class RegistryClientFakeTest {
   }
 
   @Test
+  void blobRange_fromARegistryThatIgnoresRanges_isRefusedAsUnsupported() {
+    // A FAKE: the CNCF registry answers ranges; this one sends the whole blob.
+    byte[] blob = "0123456789".getBytes(StandardCharsets.UTF_8);
+    fake.on("/v2/", (x, b) -> FakeRegistry.send(x, 200, Map.of(), blob));
+    assertThatThrownBy(
+            () -> client(Credentials.none()).openBlobRange("app", Digest.sha256Of(blob), 2, 5))
+        .isInstanceOf(RangesUnsupportedException.class)
+        .hasMessageContaining("bytes 2-4");
+    assertThat(fake.seen()).extracting(s -> s.header("Range")).containsExactly("bytes=2-4");
+  }
+
+  @Test
   void chunkedUpload_resumesAfter416FromTheUploadStatus() throws Exception {
     byte[] blob = "0123456789abcdef".getBytes(StandardCharsets.UTF_8);
     java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();

@@ -60,9 +60,10 @@ public final class UpstreamProxy implements AutoCloseable {
 
   /**
    * One request the proxy answered: method, path (without query), the client's {@code User-Agent}
-   * ({@code ""} when it sent none), the status, and the body bytes sent back.
+   * and {@code Range} ({@code ""} when it sent none), the status, and the body bytes sent back.
    */
-  public record Exchange(String method, String path, String userAgent, int status, long bodyBytes) {
+  public record Exchange(
+      String method, String path, String userAgent, String range, int status, long bodyBytes) {
     /** Whether this was a {@code GET} of a blob (not of an upload), whatever its answer. */
     public boolean blobGet() {
       return method.equals("GET") && isBlob(path);
@@ -246,6 +247,7 @@ public final class UpstreamProxy implements AutoCloseable {
   public static final class Hold {
     private final long after;
     private final CountDownLatch reached = new CountDownLatch(1);
+    private final AtomicInteger bodies = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
 
     private Hold(long after) {
@@ -257,12 +259,28 @@ public final class UpstreamProxy implements AutoCloseable {
       return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits until {@code count} blob bodies are held at once; false if they were not within {@code
+     * timeout}.
+     */
+    public boolean awaitHeld(int count, Duration timeout) throws InterruptedException {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (bodies.get() < count) {
+        if (System.nanoTime() - end > 0) {
+          return false;
+        }
+        Thread.sleep(10);
+      }
+      return true;
+    }
+
     /** Lets held bodies (and later ones) go on. */
     public void release() {
       released.countDown();
     }
 
     private void pause() throws IOException {
+      bodies.incrementAndGet();
       reached.countDown();
       try {
         if (!released.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -289,10 +307,16 @@ public final class UpstreamProxy implements AutoCloseable {
       String path = ex.getRequestURI().getRawPath();
       requests.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
       String userAgent = ex.getRequestHeaders().getFirst("User-Agent");
+      String range = ex.getRequestHeaders().getFirst("Range");
       Answered a = answer(ex, method, path);
       exchanges.add(
           new Exchange(
-              method, path, userAgent == null ? "" : userAgent, a.status(), a.bodyBytes()));
+              method,
+              path,
+              userAgent == null ? "" : userAgent,
+              range == null ? "" : range,
+              a.status(),
+              a.bodyBytes()));
     }
   }
 

@@ -102,7 +102,10 @@ final class MetaDb implements AutoCloseable {
                   .setCreateIfMissing(true)
                   .setCreateMissingColumnFamilies(true)
                   .setKeepLogFileNum(4)
-                  .setMaxTotalWalSize(64L << 20));
+                  .setMaxTotalWalSize(64L << 20)
+                  // Not the default 4 MiB, taken at once from the disk whenever a new MANIFEST
+                  // starts: on a full disk, the space a failed download just freed.
+                  .setManifestPreallocationSize(64L << 10));
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
       for (Cf cf : Cf.values()) {

@@ -1,0 +1,155 @@
+package dev.shoal.agent.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shoal.agent.AgentMain;
+import dev.shoal.agent.config.AgentConfig;
+import dev.shoal.agent.config.ControlConfig;
+import dev.shoal.agent.config.MirrorConfig;
+import dev.shoal.core.config.HostPort;
+import dev.shoal.core.digest.Digest;
+import dev.shoal.core.registry.RegistryClient;
+import dev.shoal.core.testing.CncfRegistry;
+import dev.shoal.core.testing.LayeredImage;
+import dev.shoal.core.testing.UpstreamProxy;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With split reads on, a large blob is read from the upstream (the real CNCF registry, counted by a
+ * proxy outside the agent) over two ranges at once, each byte once; after a broken read only the
+ * missing runs of pieces are asked for again.
+ */
+@Timeout(120)
+class UpstreamRangesTest {
+  private static final String REPO = "demo/ranges";
+  private static final int MIB = 1 << 20;
+
+  @TempDir Path dir;
+  private CncfRegistry cncf;
+  private UpstreamProxy proxy;
+  private AgentMain agent;
+  private byte[] blob;
+  private Digest digest;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void pushLargeLayer() throws Exception {
+    CncfRegistry.assumeInstalled();
+    cncf = CncfRegistry.start(Files.createDirectories(dir.resolve("cncf")));
+    byte[] random = new byte[20 * MIB];
+    new Random(5).nextBytes(random);
+    LayeredImage image = LayeredImage.builder().layer(Map.of("big.bin", random)).build();
+    image.push(RegistryClient.builder(cncf.baseUri()).build(), REPO, "v1");
+    LayeredImage.Layer layer = image.layers().get(0);
+    blob = layer.blob();
+    digest = layer.descriptor().digest();
+    proxy = UpstreamProxy.start(cncf.baseUri());
+    agent = start();
+    agent.fetches().splitUpstreamReads(true);
+  }
+
+  @AfterEach
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (cncf != null) {
+      cncf.close();
+    }
+  }
+
+  @Test
+  void aLargeBlob_isReadOverTwoRangesAtOnce_eachByteOnce() throws Exception {
+    int piece = PieceSizes.forSize(blob.length);
+    int pieces = (blob.length + piece - 1) / piece;
+    long mid = (long) (pieces / 2) * piece;
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(MIB);
+    CompletableFuture<HttpResponse<byte[]>> pull = http.sendAsync(get(), bytes());
+    assertThat(hold.awaitHeld(2, Duration.ofSeconds(30)))
+        .as("two blob bodies on their way from the upstream at once")
+        .isTrue();
+    hold.release();
+
+    HttpResponse<byte[]> response = pull.get(60, TimeUnit.SECONDS);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(Digest.sha256Of(response.body())).isEqualTo(digest);
+    List<UpstreamProxy.Exchange> reads =
+        proxy.exchanges().stream().filter(UpstreamProxy.Exchange::blobGet).toList();
+    assertThat(reads)
+        .extracting(UpstreamProxy.Exchange::range)
+        .containsExactlyInAnyOrder(
+            "bytes=0-" + (mid - 1), "bytes=" + mid + "-" + (blob.length - 1));
+    assertThat(reads).allSatisfy(e -> assertThat(e.status()).isEqualTo(206));
+    assertThat(proxy.blobBytes()).isEqualTo(blob.length);
+  }
+
+  @Test
+  void afterABrokenRead_onlyTheMissingRunsOfPiecesAreAskedForAgain() throws Exception {
+    // Every blob body breaks after 3 MiB: each of the two first ranges keeps 3 MiB of whole pieces.
+    proxy.cutBlobsAfter(3L * MIB);
+    http.sendAsync(get(), bytes()).handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+    awaitNoFetch();
+    int held = agent.store().info(digest).orElseThrow().piecesHeld();
+    long piece = PieceSizes.forSize(blob.length);
+    assertThat(held * piece)
+        .as("bytes kept from the broken reads")
+        .isGreaterThanOrEqualTo(6L * MIB);
+    proxy.heal();
+    proxy.resetCounts();
+
+    HttpResponse<byte[]> again = http.send(get(), bytes());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
+    // Each piece kept lies before the blob's last one, so each is whole; none is read again.
+    assertThat(proxy.blobBytes())
+        .as("upstream bytes of the second pull, of %d, %d pieces held", blob.length, held)
+        .isEqualTo(blob.length - held * piece);
+  }
+
+  private void awaitNoFetch() throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.fetches().inFlight() > 0 && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+  }
+
+  private AgentMain start() throws Exception {
+    return AgentMain.start(
+        AgentConfig.defaults(dir.resolve("agent"))
+            .withMirror(
+                MirrorConfig.defaults()
+                    .withListen(new HostPort("127.0.0.1", 0))
+                    .withUpstream(proxy.uri()))
+            .withControl(new ControlConfig(new HostPort("127.0.0.1", 0))),
+        Clock.systemUTC());
+  }
+
+  private HttpRequest get() {
+    return HttpRequest.newBuilder(agent.uri().resolve("/v2/" + REPO + "/blobs/" + digest))
+        .timeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  private static HttpResponse.BodyHandler<byte[]> bytes() {
+    return HttpResponse.BodyHandlers.ofByteArray();
+  }
+}
