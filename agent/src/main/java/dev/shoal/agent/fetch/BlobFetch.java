@@ -523,7 +523,9 @@ public final class BlobFetch {
       if (stopped) {
         throw new IOException("the agent is stopping");
       }
-      int end = nextWritten(first);
+      // A source that cannot read part of a blob is read from the first gap to the end once,
+      // skipping the pieces held, rather than from the start again for every gap.
+      int end = source.readsRanges() ? nextWritten(first) : partial.pieceCount();
       if (hash != null && first != 0) {
         // A resumed attempt of a whole-stream download: hash what this fetch's earlier attempt
         // wrote.
@@ -538,13 +540,13 @@ public final class BlobFetch {
         }
       }
       InputStream in =
-          end == partial.pieceCount() || !source.readsRanges()
+          end == partial.pieceCount()
               ? source.open(partial.offsetOf(first))
               : source.openRange(partial.offsetOf(first), startOf(end));
       if (in == null) { // the upstream turned out not to answer ranges
+        end = partial.pieceCount();
         in = source.open(partial.offsetOf(first));
       }
-      // Reads to the end of the run; a stream to the blob's end is then left (closed) unread.
       copyRun(in, first, end, buffer, hash, source.name(), bytesFetched);
       if (hash != null && end != partial.pieceCount()) {
         throw new IllegalStateException("a hashed download of " + digest + " has a gap");
