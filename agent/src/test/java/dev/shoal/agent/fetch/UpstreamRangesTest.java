@@ -125,6 +125,32 @@ class UpstreamRangesTest {
         .isEqualTo(blob.length - held * piece);
   }
 
+  @Test
+  void anUpstreamThatIgnoresRanges_isReadAsOneStream_resumingWithoutReadingAPieceTwice()
+      throws Exception {
+    proxy.ignoreRanges(true);
+    // The first request asks for half the blob and gets all of it: the agent reads it as one
+    // stream from then on. That stream breaks after 3 MiB, and after each retry's 3 MiB more.
+    proxy.cutBlobsAfter(3L * MIB);
+    http.sendAsync(get(), bytes()).handle((r, e) -> null).get(60, TimeUnit.SECONDS);
+    awaitNoFetch();
+    int held = agent.store().info(digest).orElseThrow().piecesHeld();
+    long piece = PieceSizes.forSize(blob.length);
+    assertThat(held * piece)
+        .as("bytes kept from the broken reads")
+        .isGreaterThanOrEqualTo(3L * MIB);
+    proxy.cutBlobsAfter(-1);
+    proxy.resetCounts();
+
+    HttpResponse<byte[]> again = http.send(get(), bytes());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
+    // One request for the rest, not one per run of missing pieces: the registry sends the whole
+    // blob and the agent skips what it holds.
+    assertThat(proxy.blobGets()).isOne();
+    assertThat(proxy.blobBytes()).isEqualTo(blob.length);
+  }
+
   private void awaitNoFetch() throws InterruptedException {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (agent.fetches().inFlight() > 0 && System.nanoTime() < end) {

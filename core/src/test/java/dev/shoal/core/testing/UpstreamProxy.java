@@ -99,6 +99,7 @@ public final class UpstreamProxy implements AutoCloseable {
   private final AtomicLong blobBytes = new AtomicLong();
   private volatile boolean corrupt;
   private volatile long cutAfter = -1;
+  private volatile boolean ignoreRanges;
   private volatile Outage outage = Outage.NONE;
   private final AtomicReference<Hold> hold = new AtomicReference<>();
 
@@ -182,6 +183,14 @@ public final class UpstreamProxy implements AutoCloseable {
     corrupt = on;
   }
 
+  /**
+   * While on, requests reach the upstream without their {@code Range}: it answers whole blobs, as a
+   * registry that does not serve ranges would.
+   */
+  public void ignoreRanges(boolean on) {
+    ignoreRanges = on;
+  }
+
   /** From now on every blob body is cut (the connection closed) after {@code bytes}; -1: never. */
   public void cutBlobsAfter(long bytes) {
     cutAfter = bytes;
@@ -221,6 +230,7 @@ public final class UpstreamProxy implements AutoCloseable {
   public void heal() throws IOException {
     corrupt = false;
     cutAfter = -1;
+    ignoreRanges = false;
     Hold h = hold.getAndSet(null);
     if (h != null) {
       h.release();
@@ -361,7 +371,8 @@ public final class UpstreamProxy implements AutoCloseable {
     }
     HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30));
     for (Map.Entry<String, List<String>> h : ex.getRequestHeaders().entrySet()) {
-      if (HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (HOP_BY_HOP.contains(name) || (ignoreRanges && name.equals("range"))) {
         continue;
       }
       for (String v : h.getValue()) {
