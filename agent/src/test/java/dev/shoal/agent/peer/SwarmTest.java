@@ -270,17 +270,12 @@ class SwarmTest {
       Future<byte[]> firstPull = pool.submit(() -> get(home, a));
       assertThat(hold.awaitHeld(Duration.ofSeconds(20))).isTrue();
       // The home is reading the first blob from the upstream; now everyone wants the second.
-      List<Future<byte[]>> pulls = new ArrayList<>();
-      for (AgentMain agent : agents) {
-        pulls.add(pool.submit(() -> get(agent, b)));
-      }
+      List<Future<byte[]>> pulls = everyonePulls(pool, b);
       await().atMost(Duration.ofSeconds(20)).until(() -> proxy.blobGets() >= 2);
       hold.release();
 
       assertThat(Digest.sha256Of(firstPull.get(60, TimeUnit.SECONDS))).isEqualTo(a);
-      for (Future<byte[]> f : pulls) {
-        assertThat(Digest.sha256Of(f.get(60, TimeUnit.SECONDS))).isEqualTo(b);
-      }
+      assertAllGot(pulls, b);
     } finally {
       pool.shutdownNow();
     }
@@ -336,18 +331,13 @@ class SwarmTest {
       Future<byte[]> pullB = pool.submit(() -> get(second, db));
       await().atMost(Duration.ofSeconds(20)).until(() -> proxy.blobGets() >= 2);
       // The first two members of c each read another blob from the upstream; everyone wants c.
-      List<Future<byte[]>> pulls = new ArrayList<>();
-      for (AgentMain agent : agents) {
-        pulls.add(pool.submit(() -> get(agent, dc)));
-      }
+      List<Future<byte[]>> pulls = everyonePulls(pool, dc);
       await().atMost(Duration.ofSeconds(20)).until(() -> proxy.blobGets() >= 3);
       hold.release();
 
       assertThat(Digest.sha256Of(pullA.get(60, TimeUnit.SECONDS))).isEqualTo(da);
       assertThat(Digest.sha256Of(pullB.get(60, TimeUnit.SECONDS))).isEqualTo(db);
-      for (Future<byte[]> f : pulls) {
-        assertThat(Digest.sha256Of(f.get(60, TimeUnit.SECONDS))).isEqualTo(dc);
-      }
+      assertAllGot(pulls, dc);
     } finally {
       pool.shutdownNow();
     }
@@ -473,6 +463,21 @@ class SwarmTest {
     }
     assertThat(home.store().contains(digest)).isTrue();
     assertThat(proxy.blobBytes()).isZero();
+  }
+
+  /** Every agent pulls {@code digest} through its mirror, on {@code pool}. */
+  private List<Future<byte[]>> everyonePulls(ExecutorService pool, Digest digest) {
+    List<Future<byte[]>> pulls = new ArrayList<>();
+    for (AgentMain agent : agents) {
+      pulls.add(pool.submit(() -> get(agent, digest)));
+    }
+    return pulls;
+  }
+
+  private static void assertAllGot(List<Future<byte[]>> pulls, Digest digest) throws Exception {
+    for (Future<byte[]> f : pulls) {
+      assertThat(Digest.sha256Of(f.get(60, TimeUnit.SECONDS))).isEqualTo(digest);
+    }
   }
 
   /** Puts {@code layer} into {@code agent}'s store, as if it had pulled it long ago. */

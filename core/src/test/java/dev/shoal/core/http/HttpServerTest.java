@@ -107,12 +107,7 @@ class HttpServerTest {
   void malformedRequest_is400AndTheConnectionCloses() throws Exception {
     try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), router);
         Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      sendHead(socket, "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");
       InputStream in = socket.getInputStream();
       String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
       assertThat(answer).startsWith("HTTP/1.1 400 ");
@@ -123,12 +118,8 @@ class HttpServerTest {
   void earlyAnswerToARequestWithABody_closesInsteadOfReadingTheRest() throws Exception {
     try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusingUploads());
         Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout(5_000);
-      OutputStream out = socket.getOutputStream();
       // Announces 1 GiB and sends 1 KiB of it: the server must answer and hang up, not wait.
-      out.write(
-          "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
+      OutputStream out = sendHead(socket, UPLOAD_1_GIB);
       out.write(new byte[1024]);
       out.flush();
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
@@ -141,12 +132,7 @@ class HttpServerTest {
     try (HttpServer server = HttpServer.start(new HostPort("127.0.0.1", 0), refusingUploads())) {
       for (int attempt = 0; attempt < 20; attempt++) {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
-          socket.setSoTimeout(5_000);
-          OutputStream out = socket.getOutputStream();
-          out.write(
-              "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n"
-                  .getBytes(StandardCharsets.US_ASCII));
-          out.flush();
+          OutputStream out = sendHead(socket, UPLOAD_1_GIB);
           // A client (docker push, say) that writes its body while the answer is on its way: the
           // server closing with unread bytes would reset the connection before the answer is read.
           Thread sender =
@@ -171,6 +157,18 @@ class HttpServerTest {
         }
       }
     }
+  }
+
+  private static final String UPLOAD_1_GIB =
+      "PUT /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1073741824\r\n\r\n";
+
+  /** Writes a request head on a raw connection (reads time out after 5 s); returns its stream. */
+  private static OutputStream sendHead(Socket socket, String head) throws IOException {
+    socket.setSoTimeout(5_000);
+    OutputStream out = socket.getOutputStream();
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return out;
   }
 
   private static Router refusingUploads() {

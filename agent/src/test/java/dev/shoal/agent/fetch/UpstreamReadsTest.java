@@ -31,12 +31,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With split reads on, a large blob is read from the upstream (the real CNCF registry, counted by a
- * proxy outside the agent) over two ranges at once, each byte once; after a broken read only the
- * missing runs of pieces are asked for again.
+ * Reading a blob from the upstream (the real CNCF registry, counted by a proxy outside the agent):
+ * a download stopped by a restart continues from the pieces on disk; with split reads on, a large
+ * blob is read over two ranges at once, each byte once, and after a broken read only the missing
+ * runs of pieces are asked for again; an upstream that ignores ranges is read as one stream.
  */
 @Timeout(120)
-class UpstreamRangesTest {
+class UpstreamReadsTest {
   private static final String REPO = "demo/ranges";
   private static final int MIB = 1 << 20;
 
@@ -61,7 +62,6 @@ class UpstreamRangesTest {
     digest = layer.descriptor().digest();
     proxy = UpstreamProxy.start(cncf.baseUri());
     agent = start();
-    agent.fetches().splitUpstreamReads(true);
   }
 
   @AfterEach
@@ -78,7 +78,38 @@ class UpstreamRangesTest {
   }
 
   @Test
+  void aDownloadStoppedByARestart_continuesFromThePiecesOnDisk() throws Exception {
+    long piece = PieceSizes.forSize(blob.length);
+    long kept = 12 * piece; // the body stops half way through the 13th piece: twelve whole ones
+    UpstreamProxy.Hold hold = proxy.holdBlobsAfter(kept + piece / 2);
+    CompletableFuture<HttpResponse<byte[]>> first = http.sendAsync(get(), bytes());
+    assertThat(hold.awaitHeld(Duration.ofSeconds(30))).isTrue();
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (agent.fetches().bytesFromUpstream() < kept && System.nanoTime() < end) {
+      Thread.sleep(10);
+    }
+    agent.close();
+    agent = null;
+    hold.release();
+    first.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+    proxy.holdBlobsAfter(Long.MAX_VALUE).release();
+    proxy.resetCounts();
+
+    agent = start();
+    HttpResponse<byte[]> again = http.send(get(), bytes());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
+    // The rest only, and not the twelve pieces on disk. (The proxy may still count a few KiB that
+    // the first relay had in flight when the hold was released.)
+    long rest = blob.length - kept;
+    assertThat(proxy.blobBytes())
+        .as("upstream bytes after the restart, of %d", blob.length)
+        .isBetween(rest, rest + piece);
+  }
+
+  @Test
   void aLargeBlob_isReadOverTwoRangesAtOnce_eachByteOnce() throws Exception {
+    agent.fetches().splitUpstreamReads(true);
     int piece = PieceSizes.forSize(blob.length);
     int pieces = (blob.length + piece - 1) / piece;
     long mid = (long) (pieces / 2) * piece;
@@ -104,21 +135,10 @@ class UpstreamRangesTest {
 
   @Test
   void afterABrokenRead_onlyTheMissingRunsOfPiecesAreAskedForAgain() throws Exception {
+    agent.fetches().splitUpstreamReads(true);
     // Every blob body breaks after 3 MiB: each of the two first ranges keeps 3 MiB of whole pieces.
-    proxy.cutBlobsAfter(3L * MIB);
-    http.sendAsync(get(), bytes()).handle((r, e) -> null).get(60, TimeUnit.SECONDS);
-    awaitNoFetch();
-    int held = agent.store().info(digest).orElseThrow().piecesHeld();
+    int held = pullBrokenAfter3MibThenAgain(6L * MIB);
     long piece = PieceSizes.forSize(blob.length);
-    assertThat(held * piece)
-        .as("bytes kept from the broken reads")
-        .isGreaterThanOrEqualTo(6L * MIB);
-    proxy.heal();
-    proxy.resetCounts();
-
-    HttpResponse<byte[]> again = http.send(get(), bytes());
-    assertThat(again.statusCode()).isEqualTo(200);
-    assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
     // Each piece kept lies before the blob's last one, so each is whole; none is read again.
     assertThat(proxy.blobBytes())
         .as("upstream bytes of the second pull, of %d, %d pieces held", blob.length, held)
@@ -128,27 +148,37 @@ class UpstreamRangesTest {
   @Test
   void anUpstreamThatIgnoresRanges_isReadAsOneStream_resumingWithoutReadingAPieceTwice()
       throws Exception {
+    agent.fetches().splitUpstreamReads(true);
     proxy.ignoreRanges(true);
     // The first request asks for half the blob and gets all of it: the agent reads it as one
     // stream from then on. That stream breaks after 3 MiB, and after each retry's 3 MiB more.
+    pullBrokenAfter3MibThenAgain(3L * MIB);
+    // One request for the rest, not one per run of missing pieces: the registry sends the whole
+    // blob and the agent skips what it holds.
+    assertThat(proxy.blobGets()).isOne();
+    assertThat(proxy.blobBytes()).isEqualTo(blob.length);
+  }
+
+  /**
+   * A pull whose blob bodies all break after 3 MiB, which must keep at least {@code kept} bytes of
+   * pieces; then, the proxy counting afresh and cutting no more, a pull that must succeed. Returns
+   * the pieces held between the two.
+   */
+  private int pullBrokenAfter3MibThenAgain(long kept) throws Exception {
     proxy.cutBlobsAfter(3L * MIB);
     http.sendAsync(get(), bytes()).handle((r, e) -> null).get(60, TimeUnit.SECONDS);
     awaitNoFetch();
     int held = agent.store().info(digest).orElseThrow().piecesHeld();
-    long piece = PieceSizes.forSize(blob.length);
-    assertThat(held * piece)
+    assertThat(held * (long) PieceSizes.forSize(blob.length))
         .as("bytes kept from the broken reads")
-        .isGreaterThanOrEqualTo(3L * MIB);
+        .isGreaterThanOrEqualTo(kept);
     proxy.cutBlobsAfter(-1);
     proxy.resetCounts();
 
     HttpResponse<byte[]> again = http.send(get(), bytes());
     assertThat(again.statusCode()).isEqualTo(200);
     assertThat(Digest.sha256Of(again.body())).isEqualTo(digest);
-    // One request for the rest, not one per run of missing pieces: the registry sends the whole
-    // blob and the agent skips what it holds.
-    assertThat(proxy.blobGets()).isOne();
-    assertThat(proxy.blobBytes()).isEqualTo(blob.length);
+    return held;
   }
 
   private void awaitNoFetch() throws InterruptedException {
