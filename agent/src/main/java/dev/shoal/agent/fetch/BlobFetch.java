@@ -441,8 +441,7 @@ public final class BlobFetch {
   private void markWritten(int piece) {
     synchronized (this) {
       written.set(piece);
-      int next = written.nextClearBit(0);
-      contiguous = next >= partial.pieceCount() ? size : partial.offsetOf(next);
+      contiguous = startOf(firstMissing());
     }
     notifyListeners();
   }
@@ -519,7 +518,7 @@ public final class BlobFetch {
   private void copy(BlobSource source, ByteBuffer buffer, Hashing hash, Provenance bytesFetched)
       throws IOException {
     int first;
-    while ((first = firstMissing(0)) < partial.pieceCount()) {
+    while ((first = firstMissing()) < partial.pieceCount()) {
       if (stopped) {
         throw new IOException("the agent is stopping");
       }
@@ -690,11 +689,11 @@ public final class BlobFetch {
 
   /** Where piece {@code piece} starts; the blob's size for the piece count. */
   private long startOf(int piece) {
-    return piece == partial.pieceCount() ? size : partial.offsetOf(piece);
+    return piece >= partial.pieceCount() ? size : partial.offsetOf(piece);
   }
 
-  private synchronized int firstMissing(int from) {
-    return written.nextClearBit(from);
+  private synchronized int firstMissing() {
+    return written.nextClearBit(0);
   }
 
   /** The first written piece after {@code piece}, or the piece count. */
@@ -784,8 +783,7 @@ public final class BlobFetch {
   }
 
   private synchronized long heldPrefix() {
-    int next = written.nextClearBit(0);
-    return next >= partial.pieceCount() ? size : partial.offsetOf(next);
+    return startOf(firstMissing());
   }
 
   /** Writing a piece into the store failed: the disk, not the source. */

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * answers with a TCP reset, and a client that gets the reset before it has read the answer (a 401
  * to a refused upload, say) sees "connection reset" instead of the reason. So such a connection is
  * closed in two steps: the answer is followed by a half-close (FIN), then whatever the client still
- * sends is read and dropped until it hangs up or {@link #LINGER_MILLIS} pass.
+ * sends is read and dropped until it hangs up (its end of the stream closes the channel) or {@link
+ * #LINGER_MILLIS} pass.
  */
 final class LingeringClose extends ChannelDuplexHandler {
   /** Long enough for a client to read a short answer and hang up; short enough to cost little. */
@@ -65,17 +66,6 @@ final class LingeringClose extends ChannelDuplexHandler {
       return;
     }
     ctx.fireChannelRead(msg);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-    if (lingering) {
-      // The client's end of the stream, or the idle timer: nothing more to wait for.
-      ReferenceCountUtil.release(event);
-      ctx.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(event);
   }
 
   @Override
