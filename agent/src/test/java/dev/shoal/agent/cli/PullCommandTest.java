@@ -146,11 +146,16 @@ class PullCommandTest {
 
     a.close();
     agents.remove(a);
-    await().atMost(Duration.ofSeconds(10)).until(() -> b.peers().answering() == 0);
-    assertThat(run(b, "status")).isZero();
-    assertThat(out.toString())
-        .contains("1 other member(s) (0 answering)")
-        .containsPattern("(?m)peer +" + ports.get(0) + "  down: UNAVAILABLE");
+    // While it stops, the agent answers health checks NOT_SERVING; once it is gone, UNAVAILABLE.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(run(b, "status")).isZero();
+              assertThat(out.toString())
+                  .contains("1 other member(s) (0 answering)")
+                  .containsPattern("(?m)peer +" + ports.get(0) + "  down: UNAVAILABLE");
+            });
     assertThat(run(b, "status", "--json")).isZero();
     JsonNode member = JSON.readTree(out.toString()).path("peer_states").path(0);
     assertThat(member.path("address").asText()).isEqualTo(ports.get(0).toString());
