@@ -51,9 +51,6 @@ public final class BlobFetch {
   private final CompletableFuture<BlobInfo> result = new CompletableFuture<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-  /** The default of {@link BlobFetches#splitUpstreamReads}: {@code -Dshoal.splitUpstreamReads}. */
-  static final boolean SPLIT_READS = Boolean.getBoolean("shoal.splitUpstreamReads");
-
   /** The fewest pieces one of the requests of a split read gets. */
   static final int SPLIT_MIN_PIECES = 8;
 
@@ -597,22 +594,15 @@ public final class BlobFetch {
             "shoal-fetch-range");
     reader.setDaemon(true);
     reader.start();
-    IOException headFailure = null;
     try {
       copyRun(head, first, mid, buffer, null, source.name(), bytesFetched);
-    } catch (IOException e) {
-      headFailure = e;
+    } catch (IOException | RuntimeException e) {
       closeQuietly(tail); // the fetch fails anyway: do not wait for the other half
-    } finally {
       joinUninterruptibly(reader);
+      throw e;
     }
+    joinUninterruptibly(reader);
     Throwable t = tailFailure.get();
-    if (headFailure != null) {
-      if (t != null) {
-        headFailure.addSuppressed(t);
-      }
-      throw headFailure;
-    }
     if (t instanceof IOException e) {
       throw e;
     } else if (t instanceof RuntimeException e) {

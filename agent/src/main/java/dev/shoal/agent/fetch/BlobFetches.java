@@ -49,7 +49,7 @@ public final class BlobFetches implements AutoCloseable {
   private final LongAdder fetchesStarted = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> rejectedBySource = new ConcurrentHashMap<>();
   private final List<Consumer<BlobFetch>> startListeners = new CopyOnWriteArrayList<>();
-  private volatile boolean splitUpstreamReads = BlobFetch.SPLIT_READS;
+  private volatile boolean splitUpstreamReads = Boolean.getBoolean("shoal.splitUpstreamReads");
   private final Provenance provenance =
       new Provenance() {
         @Override

@@ -55,27 +55,13 @@ final class BlobReader {
       throw new IllegalArgumentException("offset: " + offset + " (expected: >= 0)");
     }
     String what = "GET blob " + repo + "@" + digest + (offset > 0 ? " from " + offset : "");
-    RegistryRequest req =
-        RegistryRequest.of("GET", paths.blob(repo, digest), List.of(pullScope(repo)), what)
-            .followingRedirects();
-    if (offset > 0) {
-      req = req.withHeaders(Map.of("Range", "bytes=" + offset + "-"));
-    }
-    HttpResponse<InputStream> response = transport.send(req);
-    Responses.expect(response, what, 200, 206);
+    HttpResponse<InputStream> response =
+        get(repo, digest, what, offset > 0 ? "bytes=" + offset + "-" : null);
     InputStream body = response.body();
     if (response.statusCode() == 200 && offset > 0) {
       body.skipNBytes(offset);
     } else if (response.statusCode() == 206) {
-      String range = response.headers().firstValue("Content-Range").orElse("");
-      Matcher m = CONTENT_RANGE.matcher(range);
-      if (!m.matches() || Long.parseLong(m.group(1)) != offset) {
-        body.close();
-        throw new RegistryException(
-            what + ": Content-Range \"" + range + "\" (expected: bytes " + offset + "-…)",
-            206,
-            List.of());
-      }
+      expectContentRange(response, what, offset, -1);
     }
     return body;
   }
@@ -91,35 +77,55 @@ final class BlobReader {
           "range: [" + offset + ", " + end + ") (expected: 0 <= offset < end)");
     }
     String what = "GET blob " + repo + "@" + digest + " bytes " + offset + "-" + (end - 1);
-    RegistryRequest req =
-        RegistryRequest.of("GET", paths.blob(repo, digest), List.of(pullScope(repo)), what)
-            .followingRedirects()
-            .withHeaders(Map.of("Range", "bytes=" + offset + "-" + (end - 1)));
-    HttpResponse<InputStream> response = transport.send(req);
-    Responses.expect(response, what, 200, 206);
+    HttpResponse<InputStream> response =
+        get(repo, digest, what, "bytes=" + offset + "-" + (end - 1));
     if (response.statusCode() == 200) {
       response.body().close();
       throw new RangesUnsupportedException(what + ": the registry sent the whole blob (200)");
     }
+    expectContentRange(response, what, offset, end - 1);
+    return response.body(); // Content-Length bounds it to the range
+  }
+
+  /** A GET of the blob, with {@code range} as its {@code Range} unless null; 200 or 206. */
+  private HttpResponse<InputStream> get(String repo, Digest digest, String what, String range)
+      throws IOException {
+    RegistryRequest req =
+        RegistryRequest.of("GET", paths.blob(repo, digest), List.of(pullScope(repo)), what)
+            .followingRedirects();
+    if (range != null) {
+      req = req.withHeaders(Map.of("Range", range));
+    }
+    HttpResponse<InputStream> response = transport.send(req);
+    Responses.expect(response, what, 200, 206);
+    return response;
+  }
+
+  /**
+   * Closes the body and fails unless the 206's {@code Content-Range} starts at {@code first} and,
+   * when {@code last} is not -1, ends at {@code last}.
+   */
+  private static void expectContentRange(
+      HttpResponse<InputStream> response, String what, long first, long last) throws IOException {
     String range = response.headers().firstValue("Content-Range").orElse("");
     Matcher m = CONTENT_RANGE.matcher(range);
-    if (!m.matches()
-        || Long.parseLong(m.group(1)) != offset
-        || Long.parseLong(m.group(2)) != end - 1) {
-      response.body().close();
-      throw new RegistryException(
-          what
-              + ": Content-Range \""
-              + range
-              + "\" (expected: bytes "
-              + offset
-              + "-"
-              + (end - 1)
-              + "/…)",
-          206,
-          List.of());
+    if (m.matches()
+        && Long.parseLong(m.group(1)) == first
+        && (last < 0 || Long.parseLong(m.group(2)) == last)) {
+      return;
     }
-    return response.body(); // Content-Length bounds it to the range
+    response.body().close();
+    throw new RegistryException(
+        what
+            + ": Content-Range \""
+            + range
+            + "\" (expected: bytes "
+            + first
+            + "-"
+            + (last < 0 ? "…" : Long.toString(last))
+            + "/…)",
+        206,
+        List.of());
   }
 
   /**

@@ -256,7 +256,6 @@ public final class UpstreamProxy implements AutoCloseable {
   /** Blob bodies stopped after a number of bytes, until released. */
   public static final class Hold {
     private final long after;
-    private final CountDownLatch reached = new CountDownLatch(1);
     private final AtomicInteger bodies = new AtomicInteger();
     private final CountDownLatch released = new CountDownLatch(1);
 
@@ -266,7 +265,7 @@ public final class UpstreamProxy implements AutoCloseable {
 
     /** Waits until a blob body reached the hold; false if none did within {@code timeout}. */
     public boolean awaitHeld(Duration timeout) throws InterruptedException {
-      return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return awaitHeld(1, timeout);
     }
 
     /**
@@ -291,7 +290,6 @@ public final class UpstreamProxy implements AutoCloseable {
 
     private void pause() throws IOException {
       bodies.incrementAndGet();
-      reached.countDown();
       try {
         if (!released.await(MAX_HOLD.toMillis(), TimeUnit.MILLISECONDS)) {
           throw new IOException("hold not released within " + MAX_HOLD);
